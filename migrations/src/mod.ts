@@ -1,0 +1,14 @@
+export type { MigrationReport, MigrationState } from "./migrator.ts";
+export { migrateDown, migrateUp, migrationStatus } from "./migrator.ts";
+export type {
+  ApiKeysTable,
+  CommandsTable,
+  Database,
+  DevicesTable,
+  DeviceStatusHistoryTable,
+  FleetStatsTable,
+  ProjectionCheckpointsTable,
+  RejectedEventsTable,
+  TelemetryLatestTable,
+  TelemetryMinutesTable,
+} from "./schema.ts";

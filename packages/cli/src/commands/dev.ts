@@ -1,0 +1,57 @@
+import { resolve } from "node:path";
+import { ensureLocalServices } from "@uaip/local-services";
+import { Command, Option } from "commander";
+import { cliContext, run, shutdownSignal } from "../context.ts";
+import { hubParts, startHub } from "../hub.ts";
+import { parseParts } from "./start.ts";
+
+export function devCommand(): Command {
+  return new Command("dev")
+    .description("Run the hub for local development: starts NATS, PostgreSQL and Redis if they do not answer, turns auth off")
+    .addOption(new Option("--data-dir <dir>", "where locally started services keep their data").default(".uaip"))
+    .addOption(new Option("--only <parts>", `comma-separated parts to run: ${hubParts.join(", ")}`))
+    .addHelpText(
+      "after",
+      `
+With nothing configured, uses the services at their default URLs (127.0.0.1, standard
+ports). Any that does not answer is started from this machine's own binaries
+(nats-server, redis-server, initdb/postgres) on a free port, with its data under
+--data-dir, and stopped when the hub exits. Then streams and migrations are applied and
+the hub runs with API keys OFF. Not for production: use \`uaip start\` there.`,
+    )
+    .action((opts: { dataDir: string; only?: string }) =>
+      run(async () => {
+        const parts = parseParts(opts.only);
+        const base = cliContext();
+        await using services = await ensureLocalServices({
+          dataDir: resolve(opts.dataDir),
+          natsUrl: base.config.nats.servers[0] ?? "nats://127.0.0.1:4222",
+          databaseUrl: base.config.databaseUrl,
+          redisUrl: base.config.redisUrl,
+          log: (line) => base.logger.info(line),
+        });
+        const { config, logger } = cliContext({
+          NATS_URL: services.natsUrl,
+          DATABASE_URL: services.databaseUrl,
+          REDIS_URL: services.redisUrl,
+          UAIP_AUTH: "off",
+        });
+        const hub = await startHub(config, logger, parts);
+        const lines = [
+          "",
+          "UAIP Hub (dev) is running. API keys are OFF: do not expose this port.",
+          hub.url ? `  API        ${hub.url}/api/v1` : "",
+          hub.url ? `  health     ${hub.url}/health/ready` : "",
+          `  NATS       ${services.natsUrl}${services.started.includes("nats") ? " (started here)" : ""}`,
+          `  PostgreSQL ${services.databaseUrl}${services.started.includes("postgres") ? " (started here)" : ""}`,
+          `  Redis      ${services.redisUrl}${services.started.includes("redis") ? " (started here)" : ""}`,
+          `  namespace  ${config.namespace}`,
+          "Ctrl-C stops it.",
+          "",
+        ];
+        process.stderr.write(`${lines.filter((l) => l !== "").join("\n")}\n`);
+        await shutdownSignal();
+        await hub.stop();
+      }),
+    );
+}

@@ -1,0 +1,43 @@
+import { Command, Option } from "commander";
+import { cliContext, run, shutdownSignal, UsageError } from "../context.ts";
+import { type HubPart, hubParts, startHub } from "../hub.ts";
+
+export function parseParts(value: string | undefined): HubPart[] {
+  if (!value) return [...hubParts];
+  const parts = value.split(",").map((s) => s.trim());
+  for (const p of parts) {
+    if (!(hubParts as readonly string[]).includes(p)) {
+      throw new UsageError(`--only: "${p}" is not one of ${hubParts.join(", ")}`);
+    }
+  }
+  return parts as HubPart[];
+}
+
+export function startCommand(): Command {
+  return new Command("start")
+    .description("Run the hub: HTTP API, projectors and dispatcher in one process (or some of them with --only)")
+    .addOption(new Option("--only <parts>", `comma-separated parts to run: ${hubParts.join(", ")}`))
+    .addHelpText(
+      "after",
+      `
+Applies streams and migrations first (idempotent), then runs until SIGINT/SIGTERM, when it
+finishes the batch in hand and exits. Configuration comes from the environment; see the
+README's table (NATS_URL, DATABASE_URL, REDIS_URL, PORT, UAIP_NAMESPACE, …).
+
+Examples:
+  uaip start
+  uaip start --only projectors
+  PORT=9000 uaip start --only api`,
+    )
+    .action((opts: { only?: string }) =>
+      run(async () => {
+        const parts = parseParts(opts.only);
+        const { config, logger } = cliContext();
+        const hub = await startHub(config, logger, parts);
+        logger.info({ url: hub.url, parts, namespace: config.namespace }, "hub started");
+        const signal = await shutdownSignal();
+        logger.info({ signal }, "stopping");
+        await hub.stop();
+      }),
+    );
+}

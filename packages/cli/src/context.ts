@@ -1,0 +1,46 @@
+import { ConfigError, createLogger, type HubConfig, type Logger, loadConfig } from "@uaip/platform";
+
+/** A bad flag or argument: reported as one line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export interface CliContext {
+  readonly config: HubConfig;
+  readonly logger: Logger;
+}
+
+/** Parses the environment once for this command (overrides win over the environment). */
+export function cliContext(overrides: Record<string, string> = {}): CliContext {
+  const config = loadConfig({ ...process.env, ...overrides });
+  return { config, logger: createLogger(config.logLevel) };
+}
+
+/**
+ * Runs a command body and turns failures into one line on stderr and an exit code:
+ * 2 for bad configuration or usage, 1 for everything else.
+ */
+export async function run(body: () => Promise<number | undefined | void>): Promise<void> {
+  try {
+    const code = await body();
+    process.exitCode = typeof code === "number" ? code : 0;
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      process.stderr.write(`uaip: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const e = err as Error & { code?: string };
+    const hint = e.code === "ECONNREFUSED" ? " (is the service running? `uaip dev` starts local ones)" : "";
+    process.stderr.write(`uaip: ${e.message || String(err)}${hint}\n`);
+    process.exitCode = 1;
+  }
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function shutdownSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+}

@@ -1,0 +1,79 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import { createApp, listen, type RunningServer } from "@uaip/api";
+import {
+  connectNats,
+  createDatabase,
+  createRedis,
+  type Db,
+  type HubConfig,
+  jetStreamHandles,
+  type Logger,
+} from "@uaip/platform";
+import { Projector } from "@uaip/projector";
+import { projections } from "@uaip/projections";
+import type { Redis } from "ioredis";
+import { prepareDatabase, prepareStreams } from "./setup.ts";
+
+export const hubParts = ["api", "projectors", "dispatcher"] as const;
+export type HubPart = (typeof hubParts)[number];
+
+export interface RunningHub extends AsyncDisposable {
+  readonly url?: string;
+  readonly projectors: readonly Projector[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the parts of the hub in this process: the HTTP API, one worker per projection,
+ * and (later) the command dispatcher. Streams and migrations are applied first; both are
+ * idempotent, so several hub processes may start at once.
+ */
+export async function startHub(config: HubConfig, logger: Logger, parts: readonly HubPart[] = hubParts): Promise<RunningHub> {
+  const opened: { nc?: NatsConnection; db?: Db; redis?: Redis; server?: RunningServer; projectors: Projector[] } = { projectors: [] };
+  const stop = async () => {
+    await opened.server?.close();
+    await Promise.all(opened.projectors.map((p) => p.stop()));
+    await opened.nc?.drain().catch(() => {});
+    await opened.db?.destroy();
+    opened.redis?.disconnect();
+  };
+  try {
+    const nc = (opened.nc = await connectNats(config.nats, "uaip-hub"));
+    const { js, jsm } = await jetStreamHandles(nc);
+    const db = (opened.db = createDatabase(config.databaseUrl, { name: "uaip-hub" }));
+    await prepareStreams(config, jsm);
+    await prepareDatabase(config, db);
+    const redis = (opened.redis = createRedis(config.redisUrl, { name: "uaip-hub" }));
+    await redis.connect().catch((err) => logger.warn({ err: (err as Error).message }, "Redis not reachable yet; the API falls back to PostgreSQL"));
+
+    if (parts.includes("projectors")) {
+      for (const projection of projections) {
+        opened.projectors.push(
+          await Projector.start({
+            projection,
+            namespace: config.namespace,
+            js,
+            jsm,
+            db,
+            logger,
+            batchSize: config.projector.batchSize,
+            batchWaitMs: config.projector.batchWaitMs,
+          }),
+        );
+      }
+    }
+    if (parts.includes("api")) {
+      const app = createApp({ namespace: config.namespace, db, redis, nc, jsm, logger });
+      opened.server = await listen(app, config.http.host, config.http.port);
+    }
+    return {
+      ...(opened.server ? { url: opened.server.url } : {}),
+      projectors: opened.projectors,
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,137 @@
+import { NamespaceSchema } from "@uaip/events";
+import * as v from "valibot";
+
+const url = (protocols: string[]) =>
+  v.pipe(
+    v.string(),
+    v.check((s) => {
+      try {
+        return protocols.includes(new URL(s).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`),
+  );
+
+const int = (min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, `must be a whole number from ${min} to ${max}`),
+    v.transform(Number),
+    v.minValue(min, `must be a whole number from ${min} to ${max}`),
+    v.maxValue(max, `must be a whole number from ${min} to ${max}`),
+  );
+
+const natsUrls = v.pipe(
+  v.string(),
+  v.transform((s) => s.split(",").map((u) => u.trim()).filter(Boolean)),
+  v.array(url(["nats:", "tls:", "ws:", "wss:"])),
+  v.minLength(1, "must name at least one server"),
+);
+
+const onOff = v.pipe(
+  v.picklist(["on", "off", "true", "false", "1", "0"], 'must be "on" or "off"'),
+  v.transform((s) => s === "on" || s === "true" || s === "1"),
+);
+
+/**
+ * Every environment variable a hub process reads: its default, what it is for, and the
+ * rule it must pass. The README's configuration table is generated from this list.
+ */
+export const configVariables = {
+  NATS_URL: { default: "nats://127.0.0.1:4222", schema: natsUrls, doc: "NATS server(s), comma-separated" },
+  NATS_USER: { default: "", schema: v.string(), doc: "NATS user, when the server requires one" },
+  NATS_PASSWORD: { default: "", schema: v.string(), doc: "NATS password for `NATS_USER`" },
+  DATABASE_URL: {
+    default: "postgres://postgres@127.0.0.1:5432/uaip",
+    schema: url(["postgres:", "postgresql:"]),
+    doc: "PostgreSQL for the read models; the database is created if missing",
+  },
+  REDIS_URL: { default: "redis://127.0.0.1:6379", schema: url(["redis:", "rediss:"]), doc: "Redis for the caches" },
+  HOST: { default: "127.0.0.1", schema: v.pipe(v.string(), v.minLength(1)), doc: "Address the HTTP API listens on" },
+  PORT: { default: "8443", schema: int(0, 65535), doc: "HTTP port of the API (0 picks a free one)" },
+  UAIP_NAMESPACE: {
+    default: "uaip",
+    schema: NamespaceSchema,
+    doc: "Prefix of every subject, stream, consumer and Redis key, so several hubs (and tests) share one NATS and Redis",
+  },
+  LOG_LEVEL: {
+    default: "info",
+    schema: v.picklist(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "must be one of trace, debug, info, warn, error, fatal, silent"),
+    doc: "Least severe log level written (JSON lines on stdout)",
+  },
+  UAIP_AUTH: { default: "on", schema: onOff, doc: "`off` serves the API without API keys (local development only)" },
+  PROJECTOR_BATCH_SIZE: { default: "500", schema: int(1, 10_000), doc: "Most events a projector applies in one transaction" },
+  PROJECTOR_BATCH_WAIT_MS: {
+    default: "20",
+    schema: int(1, 60_000),
+    doc: "Longest a projector waits to fill a batch before applying what it has",
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: { default: "", schema: v.string(), doc: "OTLP/HTTP endpoint for traces; empty disables export" },
+} as const;
+
+type Vars = typeof configVariables;
+type Parsed = { [K in keyof Vars]: v.InferOutput<Vars[K]["schema"]> };
+
+export interface HubConfig {
+  readonly nats: { readonly servers: string[]; readonly user?: string; readonly pass?: string };
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly http: { readonly host: string; readonly port: number };
+  readonly namespace: string;
+  readonly logLevel: Parsed["LOG_LEVEL"];
+  readonly auth: boolean;
+  readonly projector: { readonly batchSize: number; readonly batchWaitMs: number };
+  readonly otlpEndpoint?: string;
+}
+
+/** A bad environment: `message` is one line naming the variable and the rule. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(
+    readonly variable: string,
+    readonly rule: string,
+  ) {
+    super(`${variable}: ${rule}`);
+  }
+}
+
+/**
+ * Parses the process environment once, at start. Unset or empty variables take their
+ * defaults, which point at services on 127.0.0.1's standard ports.
+ *
+ * @example
+ * const config = loadConfig(process.env); // throws ConfigError("PORT", "must be …")
+ */
+export function loadConfig(env: Record<string, string | undefined>): HubConfig {
+  const parsed = {} as Record<string, unknown>;
+  for (const [name, spec] of Object.entries(configVariables)) {
+    const raw = env[name]?.trim() || spec.default;
+    const result = v.safeParse(spec.schema as v.GenericSchema, raw);
+    if (!result.success) {
+      const shown = name.includes("PASSWORD") ? "" : ` (got "${raw}")`;
+      throw new ConfigError(name, `${result.issues[0]?.message ?? "invalid"}${shown}`);
+    }
+    parsed[name] = result.output;
+  }
+  const p = parsed as Parsed;
+  return {
+    nats: { servers: p.NATS_URL, ...(p.NATS_USER ? { user: p.NATS_USER, pass: p.NATS_PASSWORD } : {}) },
+    databaseUrl: p.DATABASE_URL,
+    redisUrl: p.REDIS_URL,
+    http: { host: p.HOST, port: p.PORT },
+    namespace: p.UAIP_NAMESPACE,
+    logLevel: p.LOG_LEVEL,
+    auth: p.UAIP_AUTH,
+    projector: { batchSize: p.PROJECTOR_BATCH_SIZE, batchWaitMs: p.PROJECTOR_BATCH_WAIT_MS },
+    ...(p.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: p.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+  };
+}
+
+/** Markdown table of the variables, for the README. */
+export function renderConfigTable(): string {
+  const rows = Object.entries(configVariables).map(
+    ([name, spec]) => `| \`${name}\` | ${spec.default ? `\`${spec.default}\`` : "(empty)"} | ${spec.doc} |`,
+  );
+  return ["| variable | default | meaning |", "|---|---|---|", ...rows].join("\n");
+}

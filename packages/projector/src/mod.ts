@@ -1,0 +1,5 @@
+export { batches } from "./batches.ts";
+export { advanceCheckpoint, ensureCheckpoint, readCheckpoint } from "./checkpoints.ts";
+export { CheckpointConflictError, isCheckpointConflict } from "./errors.ts";
+export type { ProjectorOptions, ProjectorState } from "./projector.ts";
+export { consumerName, Projector } from "./projector.ts";

@@ -1,0 +1,129 @@
+import type { RecordedEvent } from "@uaip/events";
+import type { Database, DevicesTable } from "@uaip/migrations";
+import { type Selectable, sql, type Transaction } from "kysely";
+import type { DeviceRow } from "./device-row.ts";
+import { evolveDevice } from "./devices-fold.ts";
+
+type Tx = Transaction<Database>;
+
+/**
+ * Applies a batch to `devices` and `fleet_stats` in three statements whatever its size:
+ * read the rows the batch touches, fold in memory (collapsing to the last state per
+ * device), upsert the changed rows from one JSON array, then adjust the counts.
+ */
+export async function writeDevices(tx: Tx, events: readonly RecordedEvent[]): Promise<void> {
+  const ids = [...new Set(events.map((e) => e.event.deviceId))];
+  const before = await loadDevices(tx, ids);
+  const after = new Map(before);
+  for (const e of events) {
+    const next = evolveDevice(after.get(e.event.deviceId), e);
+    if (next) after.set(next.id, next);
+  }
+  const changed = [...after.values()].filter((row) => row !== before.get(row.id));
+  if (changed.length === 0) return;
+  await upsertDevices(tx, changed);
+  await adjustFleetStats(tx, changed, before);
+}
+
+export async function loadDevices(tx: Tx, ids: readonly string[]): Promise<Map<string, DeviceRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom("devices")
+    .selectAll()
+    .where(sql<boolean>`id = any(${sql.val(ids)}::text[])`)
+    .execute();
+  return new Map(rows.map((r) => [r.id, fromTable(r)]));
+}
+
+async function upsertDevices(tx: Tx, rows: readonly DeviceRow[]): Promise<void> {
+  const json = JSON.stringify(rows.map(toRecord));
+  // The version guard keeps a stale writer (a worker that lost its lease) from going back.
+  await sql`
+    INSERT INTO devices AS d (id, name, type, capabilities, tags, location, firmware, metadata, status,
+      status_reason, status_changed_at, registered_at, last_seen_at, decommissioned_at, version)
+    SELECT id, name, type, capabilities, tags, location, firmware, metadata, status,
+      status_reason, status_changed_at, registered_at, last_seen_at, decommissioned_at, version
+    FROM jsonb_to_recordset(${json}::jsonb) AS x(id text, name text, type text, capabilities text[],
+      tags text[], location text, firmware text, metadata jsonb, status text, status_reason text,
+      status_changed_at timestamptz, registered_at timestamptz, last_seen_at timestamptz,
+      decommissioned_at timestamptz, version bigint)
+    ON CONFLICT (id) DO UPDATE SET
+      name = excluded.name, type = excluded.type, capabilities = excluded.capabilities,
+      tags = excluded.tags, location = excluded.location, firmware = excluded.firmware,
+      metadata = excluded.metadata, status = excluded.status, status_reason = excluded.status_reason,
+      status_changed_at = excluded.status_changed_at, registered_at = excluded.registered_at,
+      last_seen_at = excluded.last_seen_at, decommissioned_at = excluded.decommissioned_at,
+      version = excluded.version
+    WHERE d.version < excluded.version`.execute(tx);
+}
+
+/** Counts of live (not decommissioned) devices by status and by type. */
+async function adjustFleetStats(
+  tx: Tx,
+  changed: readonly DeviceRow[],
+  before: ReadonlyMap<string, DeviceRow>,
+): Promise<void> {
+  const delta = new Map<string, number>();
+  const add = (row: DeviceRow | undefined, by: number) => {
+    if (!row || row.decommissionedAt !== null) return;
+    for (const key of [`status\u0000${row.status}`, `type\u0000${row.type}`]) {
+      delta.set(key, (delta.get(key) ?? 0) + by);
+    }
+  };
+  for (const row of changed) {
+    add(before.get(row.id), -1);
+    add(row, +1);
+  }
+  const entries = [...delta].filter(([, n]) => n !== 0).map(([key, n]) => {
+    const [dimension, k] = key.split("\u0000") as [string, string];
+    return { dimension, key: k, delta: n };
+  });
+  if (entries.length === 0) return;
+  await sql`
+    INSERT INTO fleet_stats AS f (dimension, key, count)
+    SELECT dimension, key, delta FROM jsonb_to_recordset(${JSON.stringify(entries)}::jsonb)
+      AS x(dimension text, key text, delta bigint)
+    ON CONFLICT (dimension, key) DO UPDATE SET count = f.count + excluded.count`.execute(tx);
+}
+
+function toRecord(row: DeviceRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    capabilities: row.capabilities,
+    tags: row.tags,
+    location: row.location,
+    firmware: row.firmware,
+    metadata: row.metadata,
+    status: row.status,
+    status_reason: row.statusReason,
+    status_changed_at: row.statusChangedAt,
+    registered_at: row.registeredAt,
+    last_seen_at: row.lastSeenAt,
+    decommissioned_at: row.decommissionedAt,
+    version: row.version,
+  };
+}
+
+/** A `devices` table row (as pg returns it) as the fold's row. */
+export function fromTable(r: Selectable<DevicesTable>): DeviceRow {
+  const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+  return {
+    id: r.id,
+    name: r.name,
+    type: r.type,
+    capabilities: r.capabilities,
+    tags: r.tags,
+    location: r.location,
+    firmware: r.firmware,
+    metadata: r.metadata as Record<string, unknown>,
+    status: r.status as DeviceRow["status"],
+    statusReason: r.status_reason,
+    statusChangedAt: iso(r.status_changed_at),
+    registeredAt: iso(r.registered_at),
+    lastSeenAt: iso(r.last_seen_at) as string,
+    decommissionedAt: iso(r.decommissioned_at),
+    version: Number(r.version),
+  };
+}
