@@ -42,6 +42,7 @@ export function renderCatalogDoc(namespace = "uaip"): string {
     "| `v` | integer | schema version of `data`; older versions are upcast on read |",
     "| `deviceId` | string | 1-64 of `A-Z a-z 0-9 _ -`; must match the subject |",
     "| `occurredAt` | string | ISO 8601 time on the device's clock |",
+    "| `source` | string | `device` (default), `operator` or `hub`: who appended it; only a device's own events count as seen |",
     "| `data` | object | per type, below |",
     "",
     "| type | stream | subject | version |",

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, configVariables, loadConfig, renderConfigTable } from "./config.ts";
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("config", () => {
+  it("config - with nothing set, points at the standard local ports", () => {
+    const c = loadConfig({});
+    expect(c.nats.servers).toEqual(["nats://127.0.0.1:4222"]);
+    expect(c.databaseUrl).toBe("postgres://postgres@127.0.0.1:5432/uaip");
+    expect(c.redisUrl).toBe("redis://127.0.0.1:6379");
+    expect(c.http).toEqual({ host: "127.0.0.1", port: 8443 });
+    expect(c.namespace).toBe("uaip");
+    expect(c.auth).toBe(true);
+    expect(c.projector).toEqual({ batchSize: 500, batchWaitMs: 20 });
+  });
+
+  it("config - values are parsed and typed", () => {
+    const c = loadConfig({ NATS_URL: "nats://a:1, nats://b:2", PORT: "9000", UAIP_AUTH: "off", PROJECTOR_BATCH_SIZE: "1000" });
+    expect(c.nats.servers).toEqual(["nats://a:1", "nats://b:2"]);
+    expect(c.http.port).toBe(9000);
+    expect(c.auth).toBe(false);
+    expect(c.projector.batchSize).toBe(1000);
+  });
+
+  it.each([
+    ["DATABASE_URL", "mysql://localhost/x", /must be a URL starting with postgres:\/\/ or postgresql:\/\//],
+    ["DATABASE_URL", "not a url", /must be a URL/],
+    ["NATS_URL", "http://x", /nats:\/\//],
+    ["REDIS_URL", "127.0.0.1:6379", /redis:\/\//],
+    ["PORT", "70000", /whole number from 0 to 65535/],
+    ["PORT", "80a", /whole number/],
+    ["UAIP_NAMESPACE", "Has.Dots", /lowercase letters/],
+    ["LOG_LEVEL", "loud", /one of trace/],
+    ["UAIP_AUTH", "maybe", /"on" or "off"/],
+    ["PROJECTOR_BATCH_SIZE", "0", /from 1 to 10000/],
+  ])("config - a bad %s (%s) fails with one line naming it and the rule", (name, value, rule) => {
+    const err = errorOf({ [name]: value });
+    expect(err.variable).toBe(name);
+    expect(err.message).toMatch(new RegExp(`^${name}: `));
+    expect(err.message).toMatch(rule);
+    expect(err.message).not.toContain("\n");
+  });
+
+  it("config - a password is never echoed in an error", () => {
+    expect(String(configVariables.NATS_PASSWORD.default)).toBe("");
+    const table = renderConfigTable();
+    for (const name of Object.keys(configVariables)) expect(table).toContain(`\`${name}\``);
+  });
+});

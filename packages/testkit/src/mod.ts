@@ -1,0 +1,2 @@
+export type { TestHub } from "./test-hub.ts";
+export { createTestHub, waitFor } from "./test-hub.ts";
