@@ -1,8 +1,8 @@
-export type { Projection } from "./projection.ts";
 export type { DeviceRow } from "./devices/device-row.ts";
 export { evolveDevice, foldDevices } from "./devices/devices-fold.ts";
-export { fromTable as deviceFromTable, loadDevices } from "./devices/devices-writer.ts";
 export { devicesProjection } from "./devices/devices-projection.ts";
+export { fromTable as deviceFromTable, loadDevices } from "./devices/devices-writer.ts";
+export type { Projection } from "./projection.ts";
 
 import { devicesProjection } from "./devices/devices-projection.ts";
 import type { Projection } from "./projection.ts";

@@ -10,7 +10,13 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const tables = async () =>
-  (await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely%' order by 1`.execute(t.db)).rows.map((r) => r.tablename);
+  (
+    await sql<{
+      tablename: string;
+    }>`select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely%' order by 1`.execute(
+      t.db,
+    )
+  ).rows.map((r) => r.tablename);
 
 describe("migrations", () => {
   it("migrations - a second up applies nothing", async () => {
@@ -41,7 +47,11 @@ describe("migrations", () => {
   it("migrations - concurrent ups from several processes apply each migration once", async () => {
     await migrateDown(t.db, 3);
     const reports = await Promise.all([migrateUp(t.db), migrateUp(t.db), migrateUp(t.db)]);
-    expect(reports.flatMap((r) => r.changed).sort()).toEqual(["0006-projection-checkpoints", "0007-rejected-events", "0008-api-keys"]);
+    expect(reports.flatMap((r) => r.changed).sort()).toEqual([
+      "0006-projection-checkpoints",
+      "0007-rejected-events",
+      "0008-api-keys",
+    ]);
     expect(reports.every((r) => r.error === undefined)).toBe(true);
   });
 });

@@ -35,11 +35,15 @@ export interface MigrationReport {
 }
 
 function report(outcome: { error?: unknown; results?: MigrationResult[] }): MigrationReport {
-  const changed = (outcome.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  const changed = (outcome.results ?? [])
+    .filter((r) => r.status === "Success")
+    .map((r) => r.migrationName);
   const failed = (outcome.results ?? []).find((r) => r.status === "Error");
   if (outcome.error === undefined) return { changed };
   const cause = outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
-  const error = failed ? new Error(`migration ${failed.migrationName} failed: ${cause.message}`, { cause }) : cause;
+  const error = failed
+    ? new Error(`migration ${failed.migrationName} failed: ${cause.message}`, { cause })
+    : cause;
   return { changed, error };
 }
 
@@ -68,5 +72,7 @@ export interface MigrationState {
 
 export async function migrationStatus(db: AnyDb): Promise<MigrationState[]> {
   const infos = await migrator(db).getMigrations();
-  return infos.map((i) => (i.executedAt ? { name: i.name, executedAt: i.executedAt } : { name: i.name }));
+  return infos.map((i) =>
+    i.executedAt ? { name: i.name, executedAt: i.executedAt } : { name: i.name },
+  );
 }

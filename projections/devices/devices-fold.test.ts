@@ -6,40 +6,95 @@ let seq = 0;
 const at = (minute: number) => `2026-11-21T10:${String(minute).padStart(2, "0")}:00.000Z`;
 
 function recorded(event: DeviceEvent, s = ++seq): RecordedEvent {
-  return { stream: "UAIP_DEVICES", seq: s, subject: "x", storedAt: new Date(event.occurredAt), event };
+  return {
+    stream: "UAIP_DEVICES",
+    seq: s,
+    subject: "x",
+    storedAt: new Date(event.occurredAt),
+    event,
+  };
 }
 
 const registered = (id: string, minute = 0) =>
-  createEvent("device.registered", id, { name: `Bulb ${id}`, type: "smart-bulb", capabilities: ["set_power"], tags: ["home"] }, { occurredAt: at(minute) });
+  createEvent(
+    "device.registered",
+    id,
+    { name: `Bulb ${id}`, type: "smart-bulb", capabilities: ["set_power"], tags: ["home"] },
+    { occurredAt: at(minute) },
+  );
 const status = (id: string, s: "online" | "offline" | "error", minute: number, reason?: string) =>
-  createEvent("device.status_changed", id, { status: s, ...(reason ? { reason } : {}) }, { occurredAt: at(minute) });
+  createEvent(
+    "device.status_changed",
+    id,
+    { status: s, ...(reason ? { reason } : {}) },
+    { occurredAt: at(minute) },
+  );
 
-/** given(events) → then(rows), the way every fold spec in projections/ reads. */
+/** given(events) → thenRows(rows), the way every fold spec in projections/ reads. */
 function given(...events: RecordedEvent[]) {
-  return { then: (expected: Record<string, unknown>[]) => expect([...foldDevices(events).values()]).toEqual(expected.map((e) => expect.objectContaining(e))) };
+  return {
+    thenRows: (expected: Record<string, unknown>[]) =>
+      expect([...foldDevices(events).values()]).toEqual(
+        expected.map((e) => expect.objectContaining(e)),
+      ),
+  };
 }
 
 describe("devices fold", () => {
   it("devices - registration creates the row with registry fields and unknown status", () => {
-    given(recorded(registered("b1", 0), 1)).then([
-      { id: "b1", name: "Bulb b1", type: "smart-bulb", capabilities: ["set_power"], tags: ["home"], status: "unknown", registeredAt: at(0), version: 1 },
+    given(recorded(registered("b1", 0), 1)).thenRows([
+      {
+        id: "b1",
+        name: "Bulb b1",
+        type: "smart-bulb",
+        capabilities: ["set_power"],
+        tags: ["home"],
+        status: "unknown",
+        registeredAt: at(0),
+        version: 1,
+      },
     ]);
   });
 
   it("devices - the latest status wins with its reason and time", () => {
-    given(recorded(registered("b1"), 1), recorded(status("b1", "online", 1), 2), recorded(status("b1", "error", 2, "overheated"), 3)).then([
-      { id: "b1", status: "error", statusReason: "overheated", statusChangedAt: at(2), lastSeenAt: at(2), version: 3 },
+    given(
+      recorded(registered("b1"), 1),
+      recorded(status("b1", "online", 1), 2),
+      recorded(status("b1", "error", 2, "overheated"), 3),
+    ).thenRows([
+      {
+        id: "b1",
+        status: "error",
+        statusReason: "overheated",
+        statusChangedAt: at(2),
+        lastSeenAt: at(2),
+        version: 3,
+      },
     ]);
   });
 
   it("devices - an update changes only the fields it names", () => {
-    const update = createEvent("device.updated", "b1", { location: "kitchen" }, { occurredAt: at(3) });
-    given(recorded(registered("b1"), 1), recorded(update, 2)).then([{ name: "Bulb b1", tags: ["home"], location: "kitchen", version: 2 }]);
+    const update = createEvent(
+      "device.updated",
+      "b1",
+      { location: "kitchen" },
+      { occurredAt: at(3) },
+    );
+    given(recorded(registered("b1"), 1), recorded(update, 2)).thenRows([
+      { name: "Bulb b1", tags: ["home"], location: "kitchen", version: 2 },
+    ]);
   });
 
   it("devices - decommissioning keeps the row and stamps the time", () => {
-    const gone = createEvent("device.decommissioned", "b1", { reason: "replaced" }, { occurredAt: at(5) });
-    given(recorded(registered("b1"), 1), recorded(gone, 2)).then([{ id: "b1", decommissionedAt: at(5), version: 2 }]);
+    const gone = createEvent(
+      "device.decommissioned",
+      "b1",
+      { reason: "replaced" },
+      { occurredAt: at(5) },
+    );
+    given(recorded(registered("b1"), 1), recorded(gone, 2)).thenRows([
+      { id: "b1", decommissionedAt: at(5), version: 2 },
+    ]);
   });
 
   it("devices - a duplicate (same sequence) changes nothing", () => {
@@ -52,16 +107,27 @@ describe("devices fold", () => {
     const r = recorded(registered("b1"), 1);
     const online = recorded(status("b1", "online", 1), 2);
     const offline = recorded(status("b1", "offline", 2), 3);
-    given(r, offline, online).then([{ status: "offline", version: 3 }]);
+    given(r, offline, online).thenRows([{ status: "offline", version: 3 }]);
   });
 
   it("devices - a status before any registration still creates the device, named by its id", () => {
-    given(recorded(status("plain-1", "online", 4), 1)).then([{ id: "plain-1", name: "plain-1", type: "unknown", status: "online", registeredAt: null }]);
+    given(recorded(status("plain-1", "online", 4), 1)).thenRows([
+      { id: "plain-1", name: "plain-1", type: "unknown", status: "online", registeredAt: null },
+    ]);
   });
 
   it("devices - events from the hub or an operator do not count as the device being seen", () => {
-    const offline = createEvent("device.status_changed", "b1", { status: "offline", reason: "heartbeat timeout" }, { occurredAt: at(9), source: "hub" });
-    given(recorded(registered("b1", 0), 1), recorded(status("b1", "online", 1), 2), recorded(offline, 3)).then([{ status: "offline", lastSeenAt: at(1) }]);
+    const offline = createEvent(
+      "device.status_changed",
+      "b1",
+      { status: "offline", reason: "heartbeat timeout" },
+      { occurredAt: at(9), source: "hub" },
+    );
+    given(
+      recorded(registered("b1", 0), 1),
+      recorded(status("b1", "online", 1), 2),
+      recorded(offline, 3),
+    ).thenRows([{ status: "offline", lastSeenAt: at(1) }]);
   });
 
   it("devices - events of other streams leave the row untouched", () => {
@@ -71,7 +137,11 @@ describe("devices fold", () => {
   });
 
   it("devices - devices fold independently", () => {
-    given(recorded(registered("a"), 1), recorded(registered("b"), 2), recorded(status("a", "online", 1), 3)).then([
+    given(
+      recorded(registered("a"), 1),
+      recorded(registered("b"), 2),
+      recorded(status("a", "online", 1), 3),
+    ).thenRows([
       { id: "a", status: "online", version: 3 },
       { id: "b", status: "unknown", version: 2 },
     ]);

@@ -9,12 +9,17 @@ import type { DeviceRow } from "./device-row.ts";
  * @example
  * const row = evolveDevice(undefined, registered); // { id, name, type, status: "unknown", … }
  */
-export function evolveDevice(row: DeviceRow | undefined, recorded: RecordedEvent): DeviceRow | undefined {
+export function evolveDevice(
+  row: DeviceRow | undefined,
+  recorded: RecordedEvent,
+): DeviceRow | undefined {
   const { event, seq } = recorded;
   if (row && seq <= row.version) return row;
   const base = row ?? firstSight(event.deviceId, event.occurredAt);
   const seen =
-    event.source === "device" && event.occurredAt > base.lastSeenAt ? event.occurredAt : base.lastSeenAt;
+    event.source === "device" && event.occurredAt > base.lastSeenAt
+      ? event.occurredAt
+      : base.lastSeenAt;
 
   switch (event.type) {
     case "device.registered": {
@@ -97,7 +102,10 @@ function firstSight(id: string, at: string): DeviceRow {
 }
 
 /** Folds a whole history; what `verify` and time travel compare with the table. */
-export function foldDevices(events: Iterable<RecordedEvent>, into = new Map<string, DeviceRow>()): Map<string, DeviceRow> {
+export function foldDevices(
+  events: Iterable<RecordedEvent>,
+  into = new Map<string, DeviceRow>(),
+): Map<string, DeviceRow> {
   for (const e of events) {
     const next = evolveDevice(into.get(e.event.deviceId), e);
     if (next) into.set(next.id, next);

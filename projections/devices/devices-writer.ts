@@ -74,10 +74,12 @@ async function adjustFleetStats(
     add(before.get(row.id), -1);
     add(row, +1);
   }
-  const entries = [...delta].filter(([, n]) => n !== 0).map(([key, n]) => {
-    const [dimension, k] = key.split("\u0000") as [string, string];
-    return { dimension, key: k, delta: n };
-  });
+  const entries = [...delta]
+    .filter(([, n]) => n !== 0)
+    .map(([key, n]) => {
+      const [dimension, k] = key.split("\u0000") as [string, string];
+      return { dimension, key: k, delta: n };
+    });
   if (entries.length === 0) return;
   await sql`
     INSERT INTO fleet_stats AS f (dimension, key, count)

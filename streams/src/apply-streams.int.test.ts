@@ -13,7 +13,12 @@ afterAll(() => t?.close());
 describe("streams as code", () => {
   it("streams - a second apply changes nothing and says so", async () => {
     const results = await applyStreams(t.jsm, streamDefinitions(t.namespace));
-    expect(results.map((r) => r.action)).toEqual(["unchanged", "unchanged", "unchanged", "unchanged"]);
+    expect(results.map((r) => r.action)).toEqual([
+      "unchanged",
+      "unchanged",
+      "unchanged",
+      "unchanged",
+    ]);
   });
 
   it("streams - drift on the server is reported field by field and repaired", async () => {
@@ -35,19 +40,35 @@ describe("streams as code", () => {
     const want = { ...defs.commands, storage: "memory" as never };
     const results = await applyStreams(t.jsm, { ...defs, commands: want });
     expect(results.map((r) => r.action)).toEqual(["unchanged", "unchanged", "failed", "unchanged"]);
-    expect(results[2]).toMatchObject({ error: expect.stringContaining("cannot change storage file → memory") });
+    expect(results[2]).toMatchObject({
+      error: expect.stringContaining("cannot change storage file → memory"),
+    });
   });
 
   it("streams - every name derives from the namespace", () => {
     const defs = streamDefinitions("hub_b");
-    expect(Object.values(defs).map((d) => d.name)).toEqual(["HUB_B_DEVICES", "HUB_B_TELEMETRY", "HUB_B_COMMANDS", "HUB_B_DEADLETTER"]);
+    expect(Object.values(defs).map((d) => d.name)).toEqual([
+      "HUB_B_DEVICES",
+      "HUB_B_TELEMETRY",
+      "HUB_B_COMMANDS",
+      "HUB_B_DEADLETTER",
+    ]);
     expect(defs.devices.subjects).toEqual(["hub_b.device.*.*"]);
     expect(diffStream({ ...defs.devices }, defs.devices)).toEqual([]);
   });
 
   it("streams - status shows messages, sequences and consumers", async () => {
-    await t.publishRaw(t.subjects.device("d1", "status"), JSON.stringify({ data: { status: "online" } }));
+    await t.publishRaw(
+      t.subjects.device("d1", "status"),
+      JSON.stringify({ data: { status: "online" } }),
+    );
     const status = await streamStatus(t.jsm, streamDefinitions(t.namespace));
-    expect(status.find((s) => s.kind === "devices")).toMatchObject({ exists: true, messages: 1, firstSeq: 1, lastSeq: 1, consumers: [] });
+    expect(status.find((s) => s.kind === "devices")).toMatchObject({
+      exists: true,
+      messages: 1,
+      firstSeq: 1,
+      lastSeq: 1,
+      consumers: [],
+    });
   });
 });

@@ -1,4 +1,9 @@
-import { type JetStreamManager, JetStreamApiCodes, JetStreamApiError, type StreamConfig } from "@nats-io/jetstream";
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamManager,
+  type StreamConfig,
+} from "@nats-io/jetstream";
 import type { StreamKind } from "@uaip/events";
 import type { ManagedStreamConfig } from "./stream-definitions.ts";
 
@@ -11,7 +16,12 @@ export interface FieldChange {
 export type StreamApplyResult =
   | { readonly stream: string; readonly action: "created" | "unchanged" }
   | { readonly stream: string; readonly action: "updated"; readonly changes: FieldChange[] }
-  | { readonly stream: string; readonly action: "failed"; readonly changes: FieldChange[]; readonly error: string };
+  | {
+      readonly stream: string;
+      readonly action: "failed";
+      readonly changes: FieldChange[];
+      readonly error: string;
+    };
 
 // The server refuses to change these on an existing stream; say so instead of trying.
 const immutable = new Set(["storage", "retention"]);
@@ -32,7 +42,10 @@ export async function applyStreams(
   return results;
 }
 
-async function applyOne(jsm: JetStreamManager, want: ManagedStreamConfig): Promise<StreamApplyResult> {
+async function applyOne(
+  jsm: JetStreamManager,
+  want: ManagedStreamConfig,
+): Promise<StreamApplyResult> {
   const stream = want.name;
   let current: StreamConfig;
   try {
@@ -53,7 +66,12 @@ async function applyOne(jsm: JetStreamManager, want: ManagedStreamConfig): Promi
   const blocked = changes.filter((c) => immutable.has(c.field));
   if (blocked.length > 0) {
     const what = blocked.map((c) => `${c.field} ${String(c.from)} → ${String(c.to)}`).join(", ");
-    return { stream, action: "failed", changes, error: `cannot change ${what} in place: back up, delete and re-apply` };
+    return {
+      stream,
+      action: "failed",
+      changes,
+      error: `cannot change ${what} in place: back up, delete and re-apply`,
+    };
   }
   try {
     await jsm.streams.update(stream, { ...current, ...want });
@@ -64,12 +82,16 @@ async function applyOne(jsm: JetStreamManager, want: ManagedStreamConfig): Promi
 }
 
 /** The managed fields whose server value differs from the definition. */
-export function diffStream(current: Partial<StreamConfig>, want: ManagedStreamConfig): FieldChange[] {
+export function diffStream(
+  current: Partial<StreamConfig>,
+  want: ManagedStreamConfig,
+): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const [field, to] of Object.entries(want)) {
     if (field === "name") continue;
     const from = (current as Record<string, unknown>)[field];
-    if (JSON.stringify(from ?? null) !== JSON.stringify(to ?? null)) changes.push({ field, from, to });
+    if (JSON.stringify(from ?? null) !== JSON.stringify(to ?? null))
+      changes.push({ field, from, to });
   }
   return changes;
 }

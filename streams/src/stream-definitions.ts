@@ -38,7 +38,10 @@ export type ManagedStreamConfig = Pick<
  * log is the source of truth); telemetry and dead letters age out. A two-minute duplicate
  * window lets a publisher retry with the same `Nats-Msg-Id` and be stored once.
  */
-export function streamDefinitions(namespace: string, opts: StreamOptions = {}): Record<StreamKind, ManagedStreamConfig> {
+export function streamDefinitions(
+  namespace: string,
+  opts: StreamOptions = {},
+): Record<StreamKind, ManagedStreamConfig> {
   const s = subjects(namespace);
   const base = {
     storage: StorageType.File,
@@ -64,7 +67,11 @@ export function streamDefinitions(namespace: string, opts: StreamOptions = {}): 
     devices: def("devices", "Device registry and status facts", 0),
     telemetry: def("telemetry", "Device metric readings", (opts.telemetryDays ?? 30) * DAY_NS),
     commands: def("commands", "Command lifecycle facts", 0),
-    deadletter: def("deadletter", "Events a projection could not accept, with the reason", (opts.deadLetterDays ?? 30) * DAY_NS),
+    deadletter: def(
+      "deadletter",
+      "Events a projection could not accept, with the reason",
+      (opts.deadLetterDays ?? 30) * DAY_NS,
+    ),
   };
 }
 

@@ -1,4 +1,4 @@
-import { type JetStreamManager, JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
+import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager } from "@nats-io/jetstream";
 import type { StreamKind } from "@uaip/events";
 import type { ManagedStreamConfig } from "./stream-definitions.ts";
 
@@ -36,7 +36,12 @@ export async function streamStatus(
       const info = await jsm.streams.info(def.name);
       const consumers: ConsumerStatus[] = [];
       for await (const c of jsm.consumers.list(def.name)) {
-        consumers.push({ name: c.name, pending: c.num_pending, ackPending: c.num_ack_pending, ackFloor: c.ack_floor.stream_seq });
+        consumers.push({
+          name: c.name,
+          pending: c.num_pending,
+          ackPending: c.num_ack_pending,
+          ackFloor: c.ack_floor.stream_seq,
+        });
       }
       out.push({
         kind,

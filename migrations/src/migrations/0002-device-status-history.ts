@@ -11,7 +11,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       occurred_at timestamptz NOT NULL,
       stored_at   timestamptz NOT NULL
     )`.execute(db);
-  await sql`CREATE INDEX device_status_history_device_time_idx ON device_status_history (device_id, occurred_at, seq)`.execute(db);
+  await sql`CREATE INDEX device_status_history_device_time_idx ON device_status_history (device_id, occurred_at, seq)`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

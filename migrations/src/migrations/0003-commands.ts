@@ -22,8 +22,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       idempotency_key text,
       version         bigint NOT NULL
     )`.execute(db);
-  await sql`CREATE INDEX commands_device_idx ON commands (device_id, issued_at, command_id)`.execute(db);
-  await sql`CREATE INDEX commands_open_idx ON commands (state) WHERE state IN ('issued', 'delivered', 'acknowledged')`.execute(db);
+  await sql`CREATE INDEX commands_device_idx ON commands (device_id, issued_at, command_id)`.execute(
+    db,
+  );
+  await sql`CREATE INDEX commands_open_idx ON commands (state) WHERE state IN ('issued', 'delivered', 'acknowledged')`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -9,8 +9,12 @@ import { healthRoutes } from "./routes/health.ts";
 function isUnavailable(err: unknown): boolean {
   const e = err as { code?: string };
   return (
-    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P03", "08006", "08001"].includes(e.code ?? "") ||
-    /timeout exceeded when trying to connect|Connection terminated/i.test((err as Error).message ?? "")
+    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P03", "08006", "08001"].includes(
+      e.code ?? "",
+    ) ||
+    /timeout exceeded when trying to connect|Connection terminated/i.test(
+      (err as Error).message ?? "",
+    )
   );
 }
 
@@ -25,16 +29,31 @@ export function createApp(deps: ApiDeps): Hono {
   app.route("/api/v1/devices", deviceRoutes(deps));
 
   app.notFound((c) =>
-    problemResponse(c, { type: "https://uaip.dev/problems/not-found", title: "Not found", status: 404, detail: `no route ${c.req.method} ${c.req.path}` }),
+    problemResponse(c, {
+      type: "https://uaip.dev/problems/not-found",
+      title: "Not found",
+      status: 404,
+      detail: `no route ${c.req.method} ${c.req.path}`,
+    }),
   );
   // One place turns every error into problem+json; internals (stacks, SQL) stay in the log.
   app.onError((err, c) => {
     if (err instanceof HttpProblem) return problemResponse(c, err.problem);
     if (isUnavailable(err)) {
-      return problemResponse(c, { type: "https://uaip.dev/problems/unavailable", title: "Service unavailable", status: 503, detail: "the read models' database is not reachable" });
+      return problemResponse(c, {
+        type: "https://uaip.dev/problems/unavailable",
+        title: "Service unavailable",
+        status: 503,
+        detail: "the read models' database is not reachable",
+      });
     }
     deps.logger.error({ err, requestId: c.get("requestId") }, "unhandled error");
-    return problemResponse(c, { type: "https://uaip.dev/problems/internal", title: "Internal error", status: 500, detail: `request ${c.get("requestId")} failed; see the hub's log` });
+    return problemResponse(c, {
+      type: "https://uaip.dev/problems/internal",
+      title: "Internal error",
+      status: 500,
+      detail: `request ${c.get("requestId")} failed; see the hub's log`,
+    });
   });
   return app;
 }

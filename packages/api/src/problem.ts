@@ -31,9 +31,21 @@ export const problems = {
       detail: `${where}: ${errors.map((e) => `${e.field} (${e.rule}): ${e.message}`).join("; ")}`,
       errors,
     }),
-  notFound: (what: string) => new HttpProblem({ type: `${typeBase}not-found`, title: "Not found", status: 404, detail: what }),
+  notFound: (what: string) =>
+    new HttpProblem({
+      type: `${typeBase}not-found`,
+      title: "Not found",
+      status: 404,
+      detail: what,
+    }),
   unavailable: (detail: string, extra: Record<string, unknown> = {}) =>
-    new HttpProblem({ type: `${typeBase}unavailable`, title: "Service unavailable", status: 503, detail, ...extra }),
+    new HttpProblem({
+      type: `${typeBase}unavailable`,
+      title: "Service unavailable",
+      status: 503,
+      detail,
+      ...extra,
+    }),
 };
 
 export function problemResponse(c: Context, problem: Problem): Response {

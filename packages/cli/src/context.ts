@@ -20,7 +20,7 @@ export function cliContext(overrides: Record<string, string> = {}): CliContext {
  * Runs a command body and turns failures into one line on stderr and an exit code:
  * 2 for bad configuration or usage, 1 for everything else.
  */
-export async function run(body: () => Promise<number | undefined | void>): Promise<void> {
+export async function run(body: () => Promise<unknown>): Promise<void> {
   try {
     const code = await body();
     process.exitCode = typeof code === "number" ? code : 0;
@@ -31,7 +31,8 @@ export async function run(body: () => Promise<number | undefined | void>): Promi
       return;
     }
     const e = err as Error & { code?: string };
-    const hint = e.code === "ECONNREFUSED" ? " (is the service running? `uaip dev` starts local ones)" : "";
+    const hint =
+      e.code === "ECONNREFUSED" ? " (is the service running? `uaip dev` starts local ones)" : "";
     process.stderr.write(`uaip: ${e.message || String(err)}${hint}\n`);
     process.exitCode = 1;
   }

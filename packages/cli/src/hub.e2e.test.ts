@@ -20,20 +20,38 @@ afterAll(async () => {
 
 const getJson = async (path: string) => {
   const res = await fetch(`${api}${path}`);
-  return { status: res.status, type: res.headers.get("content-type"), body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    type: res.headers.get("content-type"),
+    body: (await res.json()) as Record<string, unknown>,
+  };
 };
 
 describe("walking skeleton", () => {
   it("skeleton - a device's registration and status published on NATS are served by GET /api/v1/devices/:id", async () => {
-    const reg = createEvent("device.registered", "lamp-1", { name: "Desk lamp", type: "smart-bulb", capabilities: ["set_power"], location: "office" });
-    const online = createEvent("device.status_changed", "lamp-1", { status: "online", reason: "boot" });
+    const reg = createEvent("device.registered", "lamp-1", {
+      name: "Desk lamp",
+      type: "smart-bulb",
+      capabilities: ["set_power"],
+      location: "office",
+    });
+    const online = createEvent("device.status_changed", "lamp-1", {
+      status: "online",
+      reason: "boot",
+    });
     await t.publish(reg);
     const ack = await t.publish(online);
 
-    const device = await waitFor(async () => {
-      const r = await getJson("/api/v1/devices/lamp-1");
-      return r.status === 200 && (r.body.status as { value: string }).value === "online" ? r.body : undefined;
-    }, 10_000, "lamp-1 online through the API");
+    const device = await waitFor(
+      async () => {
+        const r = await getJson("/api/v1/devices/lamp-1");
+        return r.status === 200 && (r.body.status as { value: string }).value === "online"
+          ? r.body
+          : undefined;
+      },
+      10_000,
+      "lamp-1 online through the API",
+    );
     expect(device).toMatchObject({
       id: "lamp-1",
       name: "Desk lamp",
@@ -47,7 +65,10 @@ describe("walking skeleton", () => {
   });
 
   it("skeleton - a plain NATS client publishing only {data} with no headers is accepted", async () => {
-    await t.publishRaw(t.subjects.device("plain-7", "status"), JSON.stringify({ data: { status: "maintenance" } }));
+    await t.publishRaw(
+      t.subjects.device("plain-7", "status"),
+      JSON.stringify({ data: { status: "maintenance" } }),
+    );
     const device = await waitFor(async () => {
       const r = await getJson("/api/v1/devices/plain-7");
       return r.status === 200 ? r.body : undefined;
@@ -57,12 +78,21 @@ describe("walking skeleton", () => {
 
   it("skeleton - a malformed event is rejected with its reason and sequence, and the projection goes on", async () => {
     const bad = await t.publishRaw(t.subjects.device("lamp-2", "status"), "{not json");
-    const wrong = await t.publishRaw(t.subjects.device("lamp-2", "status"), JSON.stringify({ data: { status: "sleeping" } }));
+    const wrong = await t.publishRaw(
+      t.subjects.device("lamp-2", "status"),
+      JSON.stringify({ data: { status: "sleeping" } }),
+    );
     await t.publish(createEvent("device.status_changed", "lamp-2", { status: "online" }));
 
-    await waitFor(async () => (await getJson("/api/v1/devices/lamp-2")).status === 200, 10_000, "lamp-2 projected after the bad events");
+    await waitFor(
+      async () => (await getJson("/api/v1/devices/lamp-2")).status === 200,
+      10_000,
+      "lamp-2 projected after the bad events",
+    );
     const rejected = await t.db.selectFrom("rejected_events").selectAll().orderBy("seq").execute();
-    expect(rejected.map((r) => ({ seq: r.seq, reason: r.reason, projection: r.projection }))).toEqual([
+    expect(
+      rejected.map((r) => ({ seq: r.seq, reason: r.reason, projection: r.projection })),
+    ).toEqual([
       { seq: bad.seq, reason: "malformed_json", projection: "devices" },
       { seq: wrong.seq, reason: "invalid_data", projection: "devices" },
     ]);
@@ -70,10 +100,14 @@ describe("walking skeleton", () => {
     expect(rejected[0]?.payload).toBe("{not json");
 
     // Nothing is lost: the dead-letter stream holds both, with their origin.
-    const dlq = await waitFor(async () => {
-      const info = await t.jsm.streams.info(`${t.namespace.toUpperCase()}_DEADLETTER`);
-      return info.state.messages === 2 ? info : undefined;
-    }, 5_000, "two dead letters");
+    const dlq = await waitFor(
+      async () => {
+        const info = await t.jsm.streams.info(`${t.namespace.toUpperCase()}_DEADLETTER`);
+        return info.state.messages === 2 ? info : undefined;
+      },
+      5_000,
+      "two dead letters",
+    );
     expect(dlq.state.messages).toBe(2);
     const first = await t.jsm.streams.getMessage(dlq.config.name, { seq: dlq.state.first_seq });
     expect(first?.header.get("Uaip-Original-Seq")).toBe(String(bad.seq));
@@ -84,7 +118,11 @@ describe("walking skeleton", () => {
     const r = await getJson("/api/v1/devices/nobody-here");
     expect(r.status).toBe(404);
     expect(r.type).toBe("application/problem+json");
-    expect(r.body).toMatchObject({ status: 404, title: "Not found", detail: 'no device "nobody-here"' });
+    expect(r.body).toMatchObject({
+      status: 404,
+      title: "Not found",
+      detail: 'no device "nobody-here"',
+    });
   });
 
   it("skeleton - a device id that cannot exist is a 400 naming the field", async () => {
@@ -97,15 +135,29 @@ describe("walking skeleton", () => {
     const r = await getJson("/health/ready");
     expect(r.status).toBe(200);
     const components = r.body.components as Record<string, unknown>;
-    expect(components).toMatchObject({ nats: { status: "up" }, postgres: { status: "up" }, redis: { status: "up" } });
-    expect(Object.values(components.streams as Record<string, { status: string }>).map((s) => s.status)).toEqual(["up", "up", "up", "up"]);
+    expect(components).toMatchObject({
+      nats: { status: "up" },
+      postgres: { status: "up" },
+      redis: { status: "up" },
+    });
+    expect(
+      Object.values(components.streams as Record<string, { status: string }>).map((s) => s.status),
+    ).toEqual(["up", "up", "up", "up"]);
   });
 
   it("skeleton - the checkpoint equals the last sequence of the stream once caught up", async () => {
     const info = await t.jsm.streams.info(`${t.namespace.toUpperCase()}_DEVICES`);
-    await waitFor(async () => {
-      const row = await t.db.selectFrom("projection_checkpoints").select("position").where("name", "=", "devices").executeTakeFirst();
-      return row?.position === info.state.last_seq;
-    }, 5_000, "checkpoint at the stream's last sequence");
+    await waitFor(
+      async () => {
+        const row = await t.db
+          .selectFrom("projection_checkpoints")
+          .select("position")
+          .where("name", "=", "devices")
+          .executeTakeFirst();
+        return row?.position === info.state.last_seq;
+      },
+      5_000,
+      "checkpoint at the stream's last sequence",
+    );
   });
 });

@@ -9,8 +9,8 @@ import {
   jetStreamHandles,
   type Logger,
 } from "@uaip/platform";
-import { Projector } from "@uaip/projector";
 import { projections } from "@uaip/projections";
+import { Projector } from "@uaip/projector";
 import type { Redis } from "ioredis";
 import { prepareDatabase, prepareStreams } from "./setup.ts";
 
@@ -28,8 +28,18 @@ export interface RunningHub extends AsyncDisposable {
  * and (later) the command dispatcher. Streams and migrations are applied first; both are
  * idempotent, so several hub processes may start at once.
  */
-export async function startHub(config: HubConfig, logger: Logger, parts: readonly HubPart[] = hubParts): Promise<RunningHub> {
-  const opened: { nc?: NatsConnection; db?: Db; redis?: Redis; server?: RunningServer; projectors: Projector[] } = { projectors: [] };
+export async function startHub(
+  config: HubConfig,
+  logger: Logger,
+  parts: readonly HubPart[] = hubParts,
+): Promise<RunningHub> {
+  const opened: {
+    nc?: NatsConnection;
+    db?: Db;
+    redis?: Redis;
+    server?: RunningServer;
+    projectors: Projector[];
+  } = { projectors: [] };
   const stop = async () => {
     await opened.server?.close();
     await Promise.all(opened.projectors.map((p) => p.stop()));
@@ -38,13 +48,23 @@ export async function startHub(config: HubConfig, logger: Logger, parts: readonl
     opened.redis?.disconnect();
   };
   try {
-    const nc = (opened.nc = await connectNats(config.nats, "uaip-hub"));
+    const nc = await connectNats(config.nats, "uaip-hub");
+    opened.nc = nc;
     const { js, jsm } = await jetStreamHandles(nc);
-    const db = (opened.db = createDatabase(config.databaseUrl, { name: "uaip-hub" }));
+    const db = createDatabase(config.databaseUrl, { name: "uaip-hub" });
+    opened.db = db;
     await prepareStreams(config, jsm);
     await prepareDatabase(config, db);
-    const redis = (opened.redis = createRedis(config.redisUrl, { name: "uaip-hub" }));
-    await redis.connect().catch((err) => logger.warn({ err: (err as Error).message }, "Redis not reachable yet; the API falls back to PostgreSQL"));
+    const redis = createRedis(config.redisUrl, { name: "uaip-hub" });
+    opened.redis = redis;
+    await redis
+      .connect()
+      .catch((err) =>
+        logger.warn(
+          { err: (err as Error).message },
+          "Redis not reachable yet; the API falls back to PostgreSQL",
+        ),
+      );
 
     if (parts.includes("projectors")) {
       for (const projection of projections) {

@@ -1,8 +1,18 @@
 /** Fixed-width table for terminal output. */
 export function table(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const cells = [headers, ...rows.map((r) => r.map((c) => (c === undefined || c === null ? "-" : String(c))))];
+  const cells = [
+    headers,
+    ...rows.map((r) => r.map((c) => (c === undefined || c === null ? "-" : String(c)))),
+  ];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] as string).length)));
-  return cells.map((r) => r.map((c, i) => (c as string).padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+  return cells
+    .map((r) =>
+      r
+        .map((c, i) => (c as string).padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 export function formatBytes(n: number): string {

@@ -12,11 +12,16 @@ export async function prepareDatabase(config: HubConfig, db: Db): Promise<string
 }
 
 /** Applies the stream definitions; throws if any stream could not be brought in line. */
-export async function prepareStreams(config: HubConfig, jsm: JetStreamManager): Promise<StreamApplyResult[]> {
+export async function prepareStreams(
+  config: HubConfig,
+  jsm: JetStreamManager,
+): Promise<StreamApplyResult[]> {
   const results = await applyStreams(jsm, streamDefinitions(config.namespace));
   const failed = results.filter((r) => r.action === "failed");
   if (failed.length > 0) {
-    throw new Error(failed.map((f) => `${f.stream}: ${"error" in f ? f.error : "failed"}`).join("; "));
+    throw new Error(
+      failed.map((f) => `${f.stream}: ${"error" in f ? f.error : "failed"}`).join("; "),
+    );
   }
   return results;
 }

@@ -12,6 +12,8 @@ describe("catalog document", () => {
   it("catalog-doc - documents every type with its fields", () => {
     const doc = renderCatalogDoc();
     for (const type of EventTypes) expect(doc).toContain(`## ${type}`);
-    expect(doc).toContain("| `status` | enum | yes | `online`, `offline`, `error`, `maintenance` |");
+    expect(doc).toContain(
+      "| `status` | enum | yes | `online`, `offline`, `error`, `maintenance` |",
+    );
   });
 });

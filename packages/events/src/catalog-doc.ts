@@ -50,15 +50,20 @@ export function renderCatalogDoc(namespace = "uaip"): string {
   ];
   for (const type of EventTypes) {
     const def = catalog[type];
-    out.push(`| [\`${type}\`](#${type.replace(/\./g, "")}) | ${def.stream} | \`${subjectPattern(namespace, type)}\` | ${def.version} |`);
+    out.push(
+      `| [\`${type}\`](#${type.replace(/\./g, "")}) | ${def.stream} | \`${subjectPattern(namespace, type)}\` | ${def.version} |`,
+    );
   }
   for (const type of EventTypes) {
     const def = catalog[type];
     const schema = eventDataJsonSchema(type);
     out.push("", `## ${type}`, "", def.description, "");
-    out.push(`Stream \`${def.stream}\`, subject \`${subjectPattern(namespace, type)}\`, current version ${def.version}.`);
+    out.push(
+      `Stream \`${def.stream}\`, subject \`${subjectPattern(namespace, type)}\`, current version ${def.version}.`,
+    );
     const older = Object.keys(def.upcasters);
-    if (older.length > 0) out.push(`Older versions upcast on read: ${older.map((n) => `v${n}`).join(", ")}.`);
+    if (older.length > 0)
+      out.push(`Older versions upcast on read: ${older.map((n) => `v${n}`).join(", ")}.`);
     out.push("", "| field | type | required | rule |", "|---|---|---|---|");
     for (const [name, prop] of Object.entries(schema.properties ?? {})) {
       const required = schema.required?.includes(name) ? "yes" : "no";

@@ -28,8 +28,14 @@ const invalid: Record<EventType, { data: unknown; field: string }> = {
   "device.updated": { data: {}, field: "data" },
   "device.decommissioned": { data: { reason: 5 }, field: "data.reason" },
   "device.status_changed": { data: { status: "sleeping" }, field: "data.status" },
-  "telemetry.reported": { data: { metrics: { temperature: "hot" } }, field: "data.metrics.temperature" },
-  "command.issued": { data: { commandId: "c-1", name: "reboot", expiresAt: "tomorrow" }, field: "data.expiresAt" },
+  "telemetry.reported": {
+    data: { metrics: { temperature: "hot" } },
+    field: "data.metrics.temperature",
+  },
+  "command.issued": {
+    data: { commandId: "c-1", name: "reboot", expiresAt: "tomorrow" },
+    field: "data.expiresAt",
+  },
   "command.delivered": { data: { commandId: "c-1", attempt: 0 }, field: "data.attempt" },
   "command.acknowledged": { data: { commandId: "c 1" }, field: "data.commandId" },
   "command.completed": { data: { commandId: "c-1", extra: true }, field: "data.extra" },
@@ -42,11 +48,24 @@ describe("event catalog", () => {
   it.each(EventTypes)("catalog - %s: its example decodes into the current version", (type) => {
     const def = catalog[type];
     const example = def.example as unknown;
-    const body = { id: "e-1", type, v: def.version, deviceId: "dev-1", occurredAt: storedAt.toISOString(), data: example };
+    const body = {
+      id: "e-1",
+      type,
+      v: def.version,
+      deviceId: "dev-1",
+      occurredAt: storedAt.toISOString(),
+      data: example,
+    };
     const result = decodeEvent(stored(subjectOf(type, example), body), s);
     expect(result.ok, result.ok ? "" : result.rejection.message).toBe(true);
     if (result.ok) {
-      expect(result.value.event).toMatchObject({ id: "e-1", type, v: def.version, deviceId: "dev-1", source: "device" });
+      expect(result.value.event).toMatchObject({
+        id: "e-1",
+        type,
+        v: def.version,
+        deviceId: "dev-1",
+        source: "device",
+      });
       expect(result.value.seq).toBe(7);
     }
   });
@@ -70,7 +89,10 @@ describe("event catalog", () => {
 
 describe("decodeEvent", () => {
   it("decode - a plain client's bare body takes id, type, device and time from headers, subject and stream", () => {
-    const result = decodeEvent(stored("uaip.device.lamp-1.status", { data: { status: "online" } }, { "Nats-Msg-Id": "m-9" }), s);
+    const result = decodeEvent(
+      stored("uaip.device.lamp-1.status", { data: { status: "online" } }, { "Nats-Msg-Id": "m-9" }),
+      s,
+    );
     expect(result).toEqual({
       ok: true,
       value: expect.objectContaining({
@@ -88,22 +110,37 @@ describe("decodeEvent", () => {
   });
 
   it("decode - with no headers at all the id falls back to stream and sequence", () => {
-    const result = decodeEvent(stored("uaip.telemetry.lamp-1", { data: { metrics: { power: 1 } } }), s);
+    const result = decodeEvent(
+      stored("uaip.telemetry.lamp-1", { data: { metrics: { power: 1 } } }),
+      s,
+    );
     expect(result.ok && result.value.event.id).toBe("UAIP_DEVICES:7");
   });
 
   it("decode - telemetry v1 (one metric) is upcast to v2 (metrics map)", () => {
-    const result = decodeEvent(stored("uaip.telemetry.t-1", { v: 1, data: { metric: "temperature", value: 21.5 } }), s);
-    expect(result.ok && result.value.event).toMatchObject({ v: 2, data: { metrics: { temperature: 21.5 } } });
+    const result = decodeEvent(
+      stored("uaip.telemetry.t-1", { v: 1, data: { metric: "temperature", value: 21.5 } }),
+      s,
+    );
+    expect(result.ok && result.value.event).toMatchObject({
+      v: 2,
+      data: { metrics: { temperature: 21.5 } },
+    });
   });
 
   it("decode - an invalid v1 body is rejected naming the v1 field", () => {
-    const result = decodeEvent(stored("uaip.telemetry.t-1", { v: 1, data: { metric: "temperature", value: "x" } }), s);
+    const result = decodeEvent(
+      stored("uaip.telemetry.t-1", { v: 1, data: { metric: "temperature", value: "x" } }),
+      s,
+    );
     expect(!result.ok && result.rejection.issues[0]?.field).toBe("data.value");
   });
 
   it("decode - a version newer than the catalog is rejected", () => {
-    const result = decodeEvent(stored("uaip.device.d.status", { v: 9, data: { status: "online" } }), s);
+    const result = decodeEvent(
+      stored("uaip.device.d.status", { v: 9, data: { status: "online" } }),
+      s,
+    );
     expect(!result.ok && result.rejection.reason).toBe("unsupported_version");
   });
 
@@ -114,16 +151,28 @@ describe("decodeEvent", () => {
 
   it("decode - an unknown type is rejected naming the type", () => {
     const result = decodeEvent(stored("uaip.other.d", { type: "device.exploded", data: {} }), s);
-    expect(!result.ok && result.rejection).toMatchObject({ reason: "unknown_type", issues: [{ field: "type" }] });
+    expect(!result.ok && result.rejection).toMatchObject({
+      reason: "unknown_type",
+      issues: [{ field: "type" }],
+    });
   });
 
   it("decode - a body that claims another device than its subject is rejected", () => {
-    const result = decodeEvent(stored("uaip.device.a.status", { deviceId: "b", data: { status: "online" } }), s);
-    expect(!result.ok && result.rejection).toMatchObject({ reason: "subject_mismatch", issues: [{ field: "deviceId" }] });
+    const result = decodeEvent(
+      stored("uaip.device.a.status", { deviceId: "b", data: { status: "online" } }),
+      s,
+    );
+    expect(!result.ok && result.rejection).toMatchObject({
+      reason: "subject_mismatch",
+      issues: [{ field: "deviceId" }],
+    });
   });
 
   it("decode - a body whose type disagrees with the subject is rejected", () => {
-    const result = decodeEvent(stored("uaip.device.a.status", { type: "device.registered", data: { name: "x", type: "y" } }), s);
+    const result = decodeEvent(
+      stored("uaip.device.a.status", { type: "device.registered", data: { name: "x", type: "y" } }),
+      s,
+    );
     expect(!result.ok && result.rejection.reason).toBe("subject_mismatch");
   });
 
@@ -151,12 +200,21 @@ describe("subjects", () => {
 describe("createEvent", () => {
   it("createEvent - builds a current-version event with defaults applied", () => {
     const e = createEvent("device.registered", "bulb-1", { name: "Bulb", type: "smart-bulb" });
-    expect(e).toMatchObject({ type: "device.registered", v: 1, deviceId: "bulb-1", data: { capabilities: [], tags: [], metadata: {} } });
+    expect(e).toMatchObject({
+      type: "device.registered",
+      v: 1,
+      deviceId: "bulb-1",
+      data: { capabilities: [], tags: [], metadata: {} },
+    });
     expect(e.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("createEvent - refuses a bad device id naming the field", () => {
-    expect(() => createEvent("device.status_changed", "bad.id", { status: "online" })).toThrow(InvalidEventError);
-    expect(() => createEvent("device.status_changed", "bad.id", { status: "online" })).toThrow(/deviceId/);
+    expect(() => createEvent("device.status_changed", "bad.id", { status: "online" })).toThrow(
+      InvalidEventError,
+    );
+    expect(() => createEvent("device.status_changed", "bad.id", { status: "online" })).toThrow(
+      /deviceId/,
+    );
   });
 });

@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { catalog, type EventData, type EventType } from "./catalog.ts";
 import type { EventOf, EventSource } from "./envelope.ts";
 import { DeviceIdSchema } from "./identifiers.ts";
-import { type FieldIssue, describeIssues, fieldIssues } from "./issues.ts";
+import { describeIssues, type FieldIssue, fieldIssues } from "./issues.ts";
 
 /** Thrown when code inside the hub builds an event the catalog does not accept. */
 export class InvalidEventError extends Error {

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { catalog, type EventType, isEventType } from "./catalog.ts";
 import { type DeviceEvent, IncomingEnvelopeSchema, type RecordedEvent } from "./envelope.ts";
-import { type FieldIssue, describeIssues, fieldIssues } from "./issues.ts";
+import { describeIssues, type FieldIssue, fieldIssues } from "./issues.ts";
 import type { Subjects } from "./naming.ts";
 import { upcast } from "./upcast.ts";
 
@@ -61,14 +61,19 @@ export function decodeEvent(msg: RawStoredMessage, subjects: Subjects): DecodeRe
   const fromSubject = subjects.parse(msg.subject);
   const type = e.type ?? fromSubject?.type;
   if (type === undefined || !isEventType(type)) {
-    const message = type === undefined ? "missing, and the subject names no event type" : `unknown event type "${type}"`;
+    const message =
+      type === undefined
+        ? "missing, and the subject names no event type"
+        : `unknown event type "${type}"`;
     return reject("unknown_type", [{ field: "type", rule: "catalog", message }]);
   }
   const mismatch = checkSubject(type, e.deviceId, e.data, fromSubject);
   if (mismatch) return reject("subject_mismatch", [mismatch]);
   const deviceId = e.deviceId ?? fromSubject?.deviceId;
   if (deviceId === undefined) {
-    return reject("invalid_envelope", [{ field: "deviceId", rule: "required", message: "missing, and the subject names no device" }]);
+    return reject("invalid_envelope", [
+      { field: "deviceId", rule: "required", message: "missing, and the subject names no device" },
+    ]);
   }
 
   const def = catalog[type];
@@ -108,18 +113,37 @@ function checkSubject(
 ): FieldIssue | undefined {
   if (!fromSubject) return undefined; // e.g. replayed from a file: nothing to compare with
   if (fromSubject.type !== type) {
-    return { field: "type", rule: "subject", message: `"${type}" does not match the subject's "${fromSubject.type}"` };
+    return {
+      field: "type",
+      rule: "subject",
+      message: `"${type}" does not match the subject's "${fromSubject.type}"`,
+    };
   }
   if (deviceId !== undefined && deviceId !== fromSubject.deviceId) {
-    return { field: "deviceId", rule: "subject", message: `"${deviceId}" does not match the subject's "${fromSubject.deviceId}"` };
+    return {
+      field: "deviceId",
+      rule: "subject",
+      message: `"${deviceId}" does not match the subject's "${fromSubject.deviceId}"`,
+    };
   }
   const commandId = (data as { commandId?: unknown } | null)?.commandId;
-  if (fromSubject.commandId !== undefined && commandId !== undefined && commandId !== fromSubject.commandId) {
-    return { field: "data.commandId", rule: "subject", message: `"${String(commandId)}" does not match the subject's "${fromSubject.commandId}"` };
+  if (
+    fromSubject.commandId !== undefined &&
+    commandId !== undefined &&
+    commandId !== fromSubject.commandId
+  ) {
+    return {
+      field: "data.commandId",
+      rule: "subject",
+      message: `"${String(commandId)}" does not match the subject's "${fromSubject.commandId}"`,
+    };
   }
   return undefined;
 }
 
 function reject(reason: RejectionReason, issues: FieldIssue[]): DecodeResult {
-  return { ok: false, rejection: { reason, issues, message: `${reason}: ${describeIssues(issues)}` } };
+  return {
+    ok: false,
+    rejection: { reason, issues, message: `${reason}: ${describeIssues(issues)}` },
+  };
 }

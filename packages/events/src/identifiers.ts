@@ -18,7 +18,10 @@ export const CommandIdSchema = v.pipe(
 /** Names of device types, commands and metrics: short identifiers. */
 export const NameTokenSchema = v.pipe(
   v.string(),
-  v.regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, "must start with a letter, then 0-63 letters, digits, '_', '.' or '-'"),
+  v.regex(
+    /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/,
+    "must start with a letter, then 0-63 letters, digits, '_', '.' or '-'",
+  ),
 );
 
 export const IsoTimeSchema = v.pipe(v.string(), v.isoTimestamp("must be an ISO 8601 timestamp"));

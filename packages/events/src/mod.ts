@@ -1,13 +1,18 @@
-export type { StreamKind, EventType, EventData, Upcaster } from "./catalog.ts";
-export { catalog, EventTypes, StreamKinds, isEventType } from "./catalog.ts";
-export { renderCatalogDoc, eventDataJsonSchema } from "./catalog-doc.ts";
+export type { EventData, EventType, StreamKind, Upcaster } from "./catalog.ts";
+export { catalog, EventTypes, isEventType, StreamKinds } from "./catalog.ts";
+export { eventDataJsonSchema, renderCatalogDoc } from "./catalog-doc.ts";
+export { CommandIssuedData } from "./command-events.ts";
 export type { EventInput } from "./create-event.ts";
 export { createEvent, InvalidEventError } from "./create-event.ts";
 export type { DecodeResult, RawStoredMessage, Rejection, RejectionReason } from "./decode.ts";
 export { decodeEvent } from "./decode.ts";
 export type { DeviceStatus } from "./device-events.ts";
-export { DeviceStatuses, DeviceRegisteredData, DeviceUpdatedData, DeviceStatusChangedData } from "./device-events.ts";
-export { CommandIssuedData } from "./command-events.ts";
+export {
+  DeviceRegisteredData,
+  DeviceStatusChangedData,
+  DeviceStatuses,
+  DeviceUpdatedData,
+} from "./device-events.ts";
 export type { DeviceEvent, EventOf, EventSource, RecordedEvent } from "./envelope.ts";
 export { EventSources, IncomingEnvelopeSchema } from "./envelope.ts";
 export type { CommandId, DeviceId } from "./identifiers.ts";

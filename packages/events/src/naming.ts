@@ -4,7 +4,10 @@ import { catalog, type EventType, EventTypes, type StreamKind } from "./catalog.
 /** A namespace prefixes every subject, stream, consumer and cache key of one hub. */
 export const NamespaceSchema = v.pipe(
   v.string(),
-  v.regex(/^[a-z][a-z0-9_]{0,31}$/, "must be 1-32 lowercase letters, digits or '_', starting with a letter"),
+  v.regex(
+    /^[a-z][a-z0-9_]{0,31}$/,
+    "must be 1-32 lowercase letters, digits or '_', starting with a letter",
+  ),
 );
 
 /** `uaip` + `devices` → `UAIP_DEVICES`. */

@@ -4,7 +4,11 @@ import { type FieldIssue, fieldIssues } from "./issues.ts";
 
 export type UpcastResult =
   | { readonly ok: true; readonly data: unknown }
-  | { readonly ok: false; readonly reason: "unsupported_version" | "invalid_data"; readonly issues: FieldIssue[] };
+  | {
+      readonly ok: false;
+      readonly reason: "unsupported_version" | "invalid_data";
+      readonly issues: FieldIssue[];
+    };
 
 /**
  * Brings `data` written at `version` up to the catalog's current version of `type`, one
@@ -29,5 +33,9 @@ export function upcast(type: EventType, version: number, data: unknown): UpcastR
 }
 
 function unsupported(message: string): UpcastResult {
-  return { ok: false, reason: "unsupported_version", issues: [{ field: "v", rule: "version", message }] };
+  return {
+    ok: false,
+    reason: "unsupported_version",
+    issues: [{ field: "v", rule: "version", message }],
+  };
 }

@@ -24,7 +24,12 @@ describe("config", () => {
   });
 
   it("config - values are parsed and typed", () => {
-    const c = loadConfig({ NATS_URL: "nats://a:1, nats://b:2", PORT: "9000", UAIP_AUTH: "off", PROJECTOR_BATCH_SIZE: "1000" });
+    const c = loadConfig({
+      NATS_URL: "nats://a:1, nats://b:2",
+      PORT: "9000",
+      UAIP_AUTH: "off",
+      PROJECTOR_BATCH_SIZE: "1000",
+    });
     expect(c.nats.servers).toEqual(["nats://a:1", "nats://b:2"]);
     expect(c.http.port).toBe(9000);
     expect(c.auth).toBe(false);
@@ -32,7 +37,11 @@ describe("config", () => {
   });
 
   it.each([
-    ["DATABASE_URL", "mysql://localhost/x", /must be a URL starting with postgres:\/\/ or postgresql:\/\//],
+    [
+      "DATABASE_URL",
+      "mysql://localhost/x",
+      /must be a URL starting with postgres:\/\/ or postgresql:\/\//,
+    ],
     ["DATABASE_URL", "not a url", /must be a URL/],
     ["NATS_URL", "http://x", /nats:\/\//],
     ["REDIS_URL", "127.0.0.1:6379", /redis:\/\//],

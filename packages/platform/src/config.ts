@@ -4,13 +4,16 @@ import * as v from "valibot";
 const url = (protocols: string[]) =>
   v.pipe(
     v.string(),
-    v.check((s) => {
-      try {
-        return protocols.includes(new URL(s).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`),
+    v.check(
+      (s) => {
+        try {
+          return protocols.includes(new URL(s).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`,
+    ),
   );
 
 const int = (min: number, max: number) =>
@@ -24,7 +27,12 @@ const int = (min: number, max: number) =>
 
 const natsUrls = v.pipe(
   v.string(),
-  v.transform((s) => s.split(",").map((u) => u.trim()).filter(Boolean)),
+  v.transform((s) =>
+    s
+      .split(",")
+      .map((u) => u.trim())
+      .filter(Boolean),
+  ),
   v.array(url(["nats:", "tls:", "ws:", "wss:"])),
   v.minLength(1, "must name at least one server"),
 );
@@ -39,7 +47,11 @@ const onOff = v.pipe(
  * rule it must pass. The README's configuration table is generated from this list.
  */
 export const configVariables = {
-  NATS_URL: { default: "nats://127.0.0.1:4222", schema: natsUrls, doc: "NATS server(s), comma-separated" },
+  NATS_URL: {
+    default: "nats://127.0.0.1:4222",
+    schema: natsUrls,
+    doc: "NATS server(s), comma-separated",
+  },
   NATS_USER: { default: "", schema: v.string(), doc: "NATS user, when the server requires one" },
   NATS_PASSWORD: { default: "", schema: v.string(), doc: "NATS password for `NATS_USER`" },
   DATABASE_URL: {
@@ -47,9 +59,21 @@ export const configVariables = {
     schema: url(["postgres:", "postgresql:"]),
     doc: "PostgreSQL for the read models; the database is created if missing",
   },
-  REDIS_URL: { default: "redis://127.0.0.1:6379", schema: url(["redis:", "rediss:"]), doc: "Redis for the caches" },
-  HOST: { default: "127.0.0.1", schema: v.pipe(v.string(), v.minLength(1)), doc: "Address the HTTP API listens on" },
-  PORT: { default: "8443", schema: int(0, 65535), doc: "HTTP port of the API (0 picks a free one)" },
+  REDIS_URL: {
+    default: "redis://127.0.0.1:6379",
+    schema: url(["redis:", "rediss:"]),
+    doc: "Redis for the caches",
+  },
+  HOST: {
+    default: "127.0.0.1",
+    schema: v.pipe(v.string(), v.minLength(1)),
+    doc: "Address the HTTP API listens on",
+  },
+  PORT: {
+    default: "8443",
+    schema: int(0, 65535),
+    doc: "HTTP port of the API (0 picks a free one)",
+  },
   UAIP_NAMESPACE: {
     default: "uaip",
     schema: NamespaceSchema,
@@ -57,17 +81,32 @@ export const configVariables = {
   },
   LOG_LEVEL: {
     default: "info",
-    schema: v.picklist(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "must be one of trace, debug, info, warn, error, fatal, silent"),
+    schema: v.picklist(
+      ["trace", "debug", "info", "warn", "error", "fatal", "silent"],
+      "must be one of trace, debug, info, warn, error, fatal, silent",
+    ),
     doc: "Least severe log level written (JSON lines on stdout)",
   },
-  UAIP_AUTH: { default: "on", schema: onOff, doc: "`off` serves the API without API keys (local development only)" },
-  PROJECTOR_BATCH_SIZE: { default: "500", schema: int(1, 10_000), doc: "Most events a projector applies in one transaction" },
+  UAIP_AUTH: {
+    default: "on",
+    schema: onOff,
+    doc: "`off` serves the API without API keys (local development only)",
+  },
+  PROJECTOR_BATCH_SIZE: {
+    default: "500",
+    schema: int(1, 10_000),
+    doc: "Most events a projector applies in one transaction",
+  },
   PROJECTOR_BATCH_WAIT_MS: {
     default: "20",
     schema: int(1, 60_000),
     doc: "Longest a projector waits to fill a batch before applying what it has",
   },
-  OTEL_EXPORTER_OTLP_ENDPOINT: { default: "", schema: v.string(), doc: "OTLP/HTTP endpoint for traces; empty disables export" },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    default: "",
+    schema: v.string(),
+    doc: "OTLP/HTTP endpoint for traces; empty disables export",
+  },
 } as const;
 
 type Vars = typeof configVariables;
@@ -116,7 +155,10 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
   }
   const p = parsed as Parsed;
   return {
-    nats: { servers: p.NATS_URL, ...(p.NATS_USER ? { user: p.NATS_USER, pass: p.NATS_PASSWORD } : {}) },
+    nats: {
+      servers: p.NATS_URL,
+      ...(p.NATS_USER ? { user: p.NATS_USER, pass: p.NATS_PASSWORD } : {}),
+    },
     databaseUrl: p.DATABASE_URL,
     redisUrl: p.REDIS_URL,
     http: { host: p.HOST, port: p.PORT },
@@ -131,7 +173,8 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
 /** Markdown table of the variables, for the README. */
 export function renderConfigTable(): string {
   const rows = Object.entries(configVariables).map(
-    ([name, spec]) => `| \`${name}\` | ${spec.default ? `\`${spec.default}\`` : "(empty)"} | ${spec.doc} |`,
+    ([name, spec]) =>
+      `| \`${name}\` | ${spec.default ? `\`${spec.default}\`` : "(empty)"} | ${spec.doc} |`,
   );
   return ["| variable | default | meaning |", "|---|---|---|", ...rows].join("\n");
 }

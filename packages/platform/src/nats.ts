@@ -1,4 +1,9 @@
-import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import {
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+} from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { HubConfig } from "./config.ts";
 
@@ -7,7 +12,10 @@ import type { HubConfig } from "./config.ts";
  * request, which costs a third of JetStream publish throughput; reconnects never give up,
  * because a hub outlives NATS restarts.
  */
-export async function connectNats(config: HubConfig["nats"], name: string): Promise<NatsConnection> {
+export async function connectNats(
+  config: HubConfig["nats"],
+  name: string,
+): Promise<NatsConnection> {
   return connect({
     servers: config.servers,
     name,
@@ -24,5 +32,8 @@ export interface JetStreamHandles {
 }
 
 export async function jetStreamHandles(nc: NatsConnection): Promise<JetStreamHandles> {
-  return { js: jetstream(nc, { timeout: 10_000 }), jsm: await jetstreamManager(nc, { timeout: 10_000 }) };
+  return {
+    js: jetstream(nc, { timeout: 10_000 }),
+    jsm: await jetstreamManager(nc, { timeout: 10_000 }),
+  };
 }

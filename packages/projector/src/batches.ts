@@ -3,7 +3,11 @@
  * the first message of a batch for the rest. One timer per batch, not per message, so a
  * backlog drains at full batch size cheaply.
  */
-export async function* batches<T>(source: AsyncIterable<T>, size: number, waitMs: number): AsyncGenerator<T[]> {
+export async function* batches<T>(
+  source: AsyncIterable<T>,
+  size: number,
+  waitMs: number,
+): AsyncGenerator<T[]> {
   const it = source[Symbol.asyncIterator]();
   let next: Promise<IteratorResult<T>> | undefined;
   for (;;) {

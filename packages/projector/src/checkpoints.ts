@@ -4,12 +4,23 @@ import { CheckpointConflictError } from "./errors.ts";
 
 /** The projection's position, creating its row at 0 the first time. */
 export async function ensureCheckpoint(db: Kysely<Database>, name: string): Promise<number> {
-  await db.insertInto("projection_checkpoints").values({ name, position: 0, updated_at: new Date() }).onConflict((oc) => oc.column("name").doNothing()).execute();
+  await db
+    .insertInto("projection_checkpoints")
+    .values({ name, position: 0, updated_at: new Date() })
+    .onConflict((oc) => oc.column("name").doNothing())
+    .execute();
   return readCheckpoint(db, name);
 }
 
-export async function readCheckpoint(db: Kysely<Database> | Transaction<Database>, name: string): Promise<number> {
-  const row = await db.selectFrom("projection_checkpoints").select("position").where("name", "=", name).executeTakeFirst();
+export async function readCheckpoint(
+  db: Kysely<Database> | Transaction<Database>,
+  name: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom("projection_checkpoints")
+    .select("position")
+    .where("name", "=", name)
+    .executeTakeFirst();
   return row?.position ?? 0;
 }
 
@@ -17,7 +28,12 @@ export async function readCheckpoint(db: Kysely<Database> | Transaction<Database
  * Moves the checkpoint from `expected` to `next` inside the batch's transaction. If
  * another worker moved it first, the update matches no row and the whole batch rolls back.
  */
-export async function advanceCheckpoint(tx: Transaction<Database>, name: string, expected: number, next: number): Promise<void> {
+export async function advanceCheckpoint(
+  tx: Transaction<Database>,
+  name: string,
+  expected: number,
+  next: number,
+): Promise<void> {
   const result = await tx
     .updateTable("projection_checkpoints")
     .set({ position: next, updated_at: new Date() })

@@ -16,7 +16,11 @@ const MAX_PAYLOAD_CHARS = 16_384;
 const textDecoder = new TextDecoder();
 
 /** Records rejected events in `rejected_events` within the batch's transaction (replays are no-ops). */
-export async function recordRejections(tx: Transaction<Database>, projection: string, rejected: readonly RejectedMessage[]): Promise<void> {
+export async function recordRejections(
+  tx: Transaction<Database>,
+  projection: string,
+  rejected: readonly RejectedMessage[],
+): Promise<void> {
   if (rejected.length === 0) return;
   await tx
     .insertInto("rejected_events")

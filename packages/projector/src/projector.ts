@@ -2,9 +2,9 @@ import {
   AckPolicy,
   type ConsumerMessages,
   DeliverPolicy,
-  type JetStreamClient,
   JetStreamApiCodes,
   JetStreamApiError,
+  type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
 } from "@nats-io/jetstream";
@@ -101,7 +101,8 @@ export class Projector implements AsyncDisposable {
     try {
       await jsm.consumers.delete(this.#stream, name);
     } catch (err) {
-      if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound)) throw err;
+      if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound))
+        throw err;
     }
     await jsm.consumers.add(this.#stream, {
       durable_name: name,
@@ -182,12 +183,18 @@ export class Projector implements AsyncDisposable {
       await publishDeadLetters(this.opts.js, this.#subjects, this.name, rejected);
       for (const r of rejected) {
         rejectedEvents.inc({ projection: this.name, reason: r.rejection.reason });
-        this.#log.warn({ seq: r.seq, subject: r.subject, reason: r.rejection.message }, "event rejected");
+        this.#log.warn(
+          { seq: r.seq, subject: r.subject, reason: r.rejection.message },
+          "event rejected",
+        );
       }
     }
     messagesProcessed.inc({ projection: this.name }, fresh.length);
     const last = fresh[fresh.length - 1]!;
-    projectionLag.set({ projection: this.name }, Math.max(0, Date.now() - last.info.timestampNanos / 1e6) / 1000);
+    projectionLag.set(
+      { projection: this.name },
+      Math.max(0, Date.now() - last.info.timestampNanos / 1e6) / 1000,
+    );
     batchDuration.observe({ projection: this.name }, (performance.now() - started) / 1000);
   }
 

@@ -66,7 +66,8 @@ export async function createTestHub(): Promise<TestHub> {
   const s = subjects(namespace);
 
   const close = async () => {
-    for (const def of Object.values(definitions)) await jsm.streams.delete(def.name).catch(() => {});
+    for (const def of Object.values(definitions))
+      await jsm.streams.delete(def.name).catch(() => {});
     await nc.close();
     await db.destroy();
     await dropDatabase(config.databaseUrl).catch(() => {});
@@ -96,7 +97,11 @@ export async function createTestHub(): Promise<TestHub> {
 }
 
 /** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, what = "condition"): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -107,7 +112,9 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
       last = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 25));
   }

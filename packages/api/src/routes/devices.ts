@@ -12,7 +12,11 @@ const DevicePath = v.object({ id: DeviceIdSchema });
 export function deviceRoutes(deps: ApiDeps) {
   return new Hono().get("/:id", async (c) => {
     const { id } = parseOr400(DevicePath, c.req.param(), "path");
-    const row = await deps.db.selectFrom("devices").selectAll().where("id", "=", id).executeTakeFirst();
+    const row = await deps.db
+      .selectFrom("devices")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirst();
     if (!row) throw problems.notFound(`no device "${id}"`);
     return c.json(deviceView(row));
   });

@@ -1,6 +1,6 @@
 import { type StreamKind, StreamKinds, streamName } from "@uaip/events";
-import { sql } from "kysely";
 import { Hono } from "hono";
+import { sql } from "kysely";
 import type { ApiDeps } from "../deps.ts";
 
 type Check = { status: "up" | "down"; latencyMs?: number; error?: string };
@@ -14,7 +14,10 @@ async function timed(fn: () => Promise<unknown>): Promise<Check> {
     await Promise.race([
       fn(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+          CHECK_TIMEOUT_MS,
+        );
       }),
     ]);
     return { status: "up", latencyMs: Math.round((performance.now() - started) * 10) / 10 };
@@ -34,13 +37,17 @@ export function healthRoutes(deps: ApiDeps) {
         timed(() => deps.nc.rtt()),
         timed(() => sql`select 1`.execute(deps.db)),
         timed(() => deps.redis.ping()),
-        ...StreamKinds.map((kind: StreamKind) => timed(() => deps.jsm.streams.info(streamName(deps.namespace, kind)))),
+        ...StreamKinds.map((kind: StreamKind) =>
+          timed(() => deps.jsm.streams.info(streamName(deps.namespace, kind))),
+        ),
       ]);
       const components = {
         nats: nats!,
         postgres: postgres!,
         redis: redis!,
-        streams: Object.fromEntries(StreamKinds.map((k, i) => [streamName(deps.namespace, k), streams[i]!])),
+        streams: Object.fromEntries(
+          StreamKinds.map((k, i) => [streamName(deps.namespace, k), streams[i]!]),
+        ),
       };
       const ready = [nats, postgres, redis, ...streams].every((check) => check?.status === "up");
       return c.json({ status: ready ? "ready" : "not ready", components }, ready ? 200 : 503);

@@ -7,8 +7,14 @@ import { parseParts } from "./start.ts";
 
 export function devCommand(): Command {
   return new Command("dev")
-    .description("Run the hub for local development: starts NATS, PostgreSQL and Redis if they do not answer, turns auth off")
-    .addOption(new Option("--data-dir <dir>", "where locally started services keep their data").default(".uaip"))
+    .description(
+      "Run the hub for local development: starts NATS, PostgreSQL and Redis if they do not answer, turns auth off",
+    )
+    .addOption(
+      new Option("--data-dir <dir>", "where locally started services keep their data").default(
+        ".uaip",
+      ),
+    )
     .addOption(new Option("--only <parts>", `comma-separated parts to run: ${hubParts.join(", ")}`))
     .addHelpText(
       "after",

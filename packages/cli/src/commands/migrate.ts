@@ -16,7 +16,9 @@ async function withDb<T>(fn: (db: ReturnType<typeof createDatabase>) => Promise<
 }
 
 export function migrateCommand(): Command {
-  const cmd = new Command("migrate").description("Create or update the read models' PostgreSQL schema (DATABASE_URL)");
+  const cmd = new Command("migrate").description(
+    "Create or update the read models' PostgreSQL schema (DATABASE_URL)",
+  );
   cmd
     .command("up")
     .description("Apply every pending migration (creates the database if it does not exist)")
@@ -37,7 +39,8 @@ export function migrateCommand(): Command {
     .action((opts: { steps: string }) =>
       run(() => {
         const steps = Number(opts.steps);
-        if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps: must be a whole number ≥ 1 (got "${opts.steps}")`);
+        if (!Number.isInteger(steps) || steps < 1)
+          throw new UsageError(`--steps: must be a whole number ≥ 1 (got "${opts.steps}")`);
         return withDb(async (db) => {
           const r = await migrateDown(db, steps);
           for (const name of r.changed) console.log(`reverted ${name}`);
@@ -53,7 +56,12 @@ export function migrateCommand(): Command {
       run(() =>
         withDb(async (db) => {
           const states = await migrationStatus(db);
-          console.log(table(["migration", "applied at"], states.map((s) => [s.name, s.executedAt?.toISOString() ?? "pending"])));
+          console.log(
+            table(
+              ["migration", "applied at"],
+              states.map((s) => [s.name, s.executedAt?.toISOString() ?? "pending"]),
+            ),
+          );
         }),
       ),
     );

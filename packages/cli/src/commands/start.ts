@@ -15,7 +15,9 @@ export function parseParts(value: string | undefined): HubPart[] {
 
 export function startCommand(): Command {
   return new Command("start")
-    .description("Run the hub: HTTP API, projectors and dispatcher in one process (or some of them with --only)")
+    .description(
+      "Run the hub: HTTP API, projectors and dispatcher in one process (or some of them with --only)",
+    )
     .addOption(new Option("--only <parts>", `comma-separated parts to run: ${hubParts.join(", ")}`))
     .addHelpText(
       "after",

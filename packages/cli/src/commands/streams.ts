@@ -4,7 +4,9 @@ import { Command } from "commander";
 import { cliContext, run } from "../context.ts";
 import { formatBytes, table } from "../output.ts";
 
-async function withJsm<T>(fn: (jsm: Awaited<ReturnType<typeof jetStreamHandles>>["jsm"], namespace: string) => Promise<T>): Promise<T> {
+async function withJsm<T>(
+  fn: (jsm: Awaited<ReturnType<typeof jetStreamHandles>>["jsm"], namespace: string) => Promise<T>,
+): Promise<T> {
   const { config } = cliContext();
   const nc = await connectNats({ ...config.nats }, "uaip-cli");
   try {
@@ -16,20 +18,29 @@ async function withJsm<T>(fn: (jsm: Awaited<ReturnType<typeof jetStreamHandles>>
 }
 
 export function streamsCommand(): Command {
-  const cmd = new Command("streams").description("Manage the JetStream streams that hold the event log (NATS_URL, UAIP_NAMESPACE)");
+  const cmd = new Command("streams").description(
+    "Manage the JetStream streams that hold the event log (NATS_URL, UAIP_NAMESPACE)",
+  );
   cmd
     .command("apply")
-    .description("Create or update the streams to match their definitions in streams/; prints what changed")
+    .description(
+      "Create or update the streams to match their definitions in streams/; prints what changed",
+    )
     .action(() =>
       run(() =>
         withJsm(async (jsm, ns) => {
           const results = await applyStreams(jsm, streamDefinitions(ns));
           for (const r of results) {
             console.log(`${r.action.padEnd(9)} ${r.stream}`);
-            if ("changes" in r) for (const c of r.changes) console.log(`          ${c.field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`);
+            if ("changes" in r)
+              for (const c of r.changes)
+                console.log(
+                  `          ${c.field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`,
+                );
             if ("error" in r) console.log(`          ${r.error}`);
           }
-          if (results.every((r) => r.action === "unchanged")) console.log("no change: every stream matches its definition");
+          if (results.every((r) => r.action === "unchanged"))
+            console.log("no change: every stream matches its definition");
           return results.some((r) => r.action === "failed") ? 1 : 0;
         }),
       ),
@@ -51,7 +62,15 @@ export function streamsCommand(): Command {
               ["stream", "messages", "bytes", "first seq", "last seq", "consumers"],
               status.map((s) =>
                 s.exists
-                  ? [s.stream, s.messages, formatBytes(s.bytes), s.firstSeq, s.lastSeq, s.consumers.map((c) => `${c.name} (pending ${c.pending})`).join(", ") || "none"]
+                  ? [
+                      s.stream,
+                      s.messages,
+                      formatBytes(s.bytes),
+                      s.firstSeq,
+                      s.lastSeq,
+                      s.consumers.map((c) => `${c.name} (pending ${c.pending})`).join(", ") ||
+                        "none",
+                    ]
                   : [s.stream, "missing: run `uaip streams apply`", "", "", "", ""],
               ),
             ),
