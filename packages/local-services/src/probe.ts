@@ -57,10 +57,11 @@ export async function probePostgres(
   url: string,
   timeoutMs = DEFAULT_PROBE_TIMEOUT_MS,
 ): Promise<ProbeResult> {
+  hostPortOf("PostgreSQL", url, 5432); // throws InvalidServiceUrlError for a malformed URL
   const outcome = await queryPostgres(url, "postgres", timeoutMs);
   if (outcome.ok) return { answers: true, detail: "SELECT 1 answered" };
-  const code = errorCode(outcome.error);
   if (outcome.error === TIMEOUT) return { answers: false, detail: `no answer in ${timeoutMs} ms` };
+  const code = errorCode(outcome.error);
   if (code !== undefined && UNREACHABLE.has(code)) return { answers: false, detail: code };
   return { answers: true, detail: `answered with an error: ${messageOf(outcome.error)}` };
 }

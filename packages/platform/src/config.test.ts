@@ -19,7 +19,6 @@ describe("config", () => {
     expect(c.redisUrl).toBe("redis://127.0.0.1:6379");
     expect(c.http).toEqual({ host: "127.0.0.1", port: 8443 });
     expect(c.namespace).toBe("uaip");
-    expect(c.auth).toBe(true);
     expect(c.projector).toEqual({ batchSize: 500, batchWaitMs: 20 });
   });
 
@@ -27,12 +26,10 @@ describe("config", () => {
     const c = loadConfig({
       NATS_URL: "nats://a:1, nats://b:2",
       PORT: "9000",
-      UAIP_AUTH: "off",
       PROJECTOR_BATCH_SIZE: "1000",
     });
     expect(c.nats.servers).toEqual(["nats://a:1", "nats://b:2"]);
     expect(c.http.port).toBe(9000);
-    expect(c.auth).toBe(false);
     expect(c.projector.batchSize).toBe(1000);
   });
 
@@ -49,7 +46,6 @@ describe("config", () => {
     ["PORT", "80a", /whole number/],
     ["UAIP_NAMESPACE", "Has.Dots", /lowercase letters/],
     ["LOG_LEVEL", "loud", /one of trace/],
-    ["UAIP_AUTH", "maybe", /"on" or "off"/],
     ["PROJECTOR_BATCH_SIZE", "0", /from 1 to 10000/],
   ])("config - a bad %s (%s) fails with one line naming it and the rule", (name, value, rule) => {
     const err = errorOf({ [name]: value });
@@ -63,5 +59,13 @@ describe("config", () => {
     expect(String(configVariables.NATS_PASSWORD.default)).toBe("");
     const table = renderConfigTable();
     for (const name of Object.keys(configVariables)) expect(table).toContain(`\`${name}\``);
+  });
+});
+
+describe("README", () => {
+  it("config - the README's configuration table is the one the code renders", async () => {
+    const { readFileSync } = await import("node:fs");
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+    expect(readme).toContain(renderConfigTable());
   });
 });

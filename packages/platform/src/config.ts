@@ -37,11 +37,6 @@ const natsUrls = v.pipe(
   v.minLength(1, "must name at least one server"),
 );
 
-const onOff = v.pipe(
-  v.picklist(["on", "off", "true", "false", "1", "0"], 'must be "on" or "off"'),
-  v.transform((s) => s === "on" || s === "true" || s === "1"),
-);
-
 /**
  * Every environment variable a hub process reads: its default, what it is for, and the
  * rule it must pass. The README's configuration table is generated from this list.
@@ -87,11 +82,6 @@ export const configVariables = {
     ),
     doc: "Least severe log level written (JSON lines on stdout)",
   },
-  UAIP_AUTH: {
-    default: "on",
-    schema: onOff,
-    doc: "`off` serves the API without API keys (local development only)",
-  },
   PROJECTOR_BATCH_SIZE: {
     default: "500",
     schema: int(1, 10_000),
@@ -101,11 +91,6 @@ export const configVariables = {
     default: "20",
     schema: int(1, 60_000),
     doc: "Longest a projector waits to fill a batch before applying what it has",
-  },
-  OTEL_EXPORTER_OTLP_ENDPOINT: {
-    default: "",
-    schema: v.string(),
-    doc: "OTLP/HTTP endpoint for traces; empty disables export",
   },
 } as const;
 
@@ -119,9 +104,7 @@ export interface HubConfig {
   readonly http: { readonly host: string; readonly port: number };
   readonly namespace: string;
   readonly logLevel: Parsed["LOG_LEVEL"];
-  readonly auth: boolean;
   readonly projector: { readonly batchSize: number; readonly batchWaitMs: number };
-  readonly otlpEndpoint?: string;
 }
 
 /** A bad environment: `message` is one line naming the variable and the rule. */
@@ -164,9 +147,7 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
     http: { host: p.HOST, port: p.PORT },
     namespace: p.UAIP_NAMESPACE,
     logLevel: p.LOG_LEVEL,
-    auth: p.UAIP_AUTH,
     projector: { batchSize: p.PROJECTOR_BATCH_SIZE, batchWaitMs: p.PROJECTOR_BATCH_WAIT_MS },
-    ...(p.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: p.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
   };
 }
 

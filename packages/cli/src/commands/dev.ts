@@ -8,7 +8,7 @@ import { parseParts } from "./start.ts";
 export function devCommand(): Command {
   return new Command("dev")
     .description(
-      "Run the hub for local development: starts NATS, PostgreSQL and Redis if they do not answer, turns auth off",
+      "Run the hub for local development: starts NATS, PostgreSQL and Redis if they do not answer",
     )
     .addOption(
       new Option("--data-dir <dir>", "where locally started services keep their data").default(
@@ -23,7 +23,7 @@ With nothing configured, uses the services at their default URLs (127.0.0.1, sta
 ports). Any that does not answer is started from this machine's own binaries
 (nats-server, redis-server, initdb/postgres) on a free port, with its data under
 --data-dir, and stopped when the hub exits. Then streams and migrations are applied and
-the hub runs with API keys OFF. Not for production: use \`uaip start\` there.`,
+the hub runs in the foreground. Not for production: use \`uaip start\` there.`,
     )
     .action((opts: { dataDir: string; only?: string }) =>
       run(async () => {
@@ -40,12 +40,11 @@ the hub runs with API keys OFF. Not for production: use \`uaip start\` there.`,
           NATS_URL: services.natsUrl,
           DATABASE_URL: services.databaseUrl,
           REDIS_URL: services.redisUrl,
-          UAIP_AUTH: "off",
         });
         const hub = await startHub(config, logger, parts);
         const lines = [
           "",
-          "UAIP Hub (dev) is running. API keys are OFF: do not expose this port.",
+          "UAIP Hub (dev) is running.",
           hub.url ? `  API        ${hub.url}/api/v1` : "",
           hub.url ? `  health     ${hub.url}/health/ready` : "",
           `  NATS       ${services.natsUrl}${services.started.includes("nats") ? " (started here)" : ""}`,
