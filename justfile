@@ -1,4 +1,5 @@
-# Everyday tasks for UAIP Hub. `just` comes from the rust-just dev dependency: `npx just <recipe>`.
+# Everyday tasks for UAIP Hub. Run them with `just <recipe>`; without just installed, `npx -y rust-just <recipe>`
+# fetches it from the npm registry. `just` alone lists the recipes.
 
 # List the recipes
 default:
