@@ -19,3 +19,18 @@ export interface Projection {
    */
   apply(tx: Transaction<Database>, events: readonly RecordedEvent[]): Promise<void>;
 }
+
+/**
+ * Thrown by a fold for an event that is valid on its own but cannot be applied (e.g. a
+ * result for a command that was never issued). The runtime isolates it, sends it to the
+ * dead letters with this message, and goes on with the rest of the batch.
+ */
+export class UnfoldableEventError extends Error {
+  override readonly name = "UnfoldableEventError";
+  constructor(
+    message: string,
+    readonly seq: number,
+  ) {
+    super(message);
+  }
+}

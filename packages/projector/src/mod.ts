@@ -3,3 +3,5 @@ export { advanceCheckpoint, ensureCheckpoint, readCheckpoint } from "./checkpoin
 export { CheckpointConflictError, isCheckpointConflict } from "./errors.ts";
 export type { ProjectorOptions, ProjectorState } from "./projector.ts";
 export { consumerName, Projector } from "./projector.ts";
+export type { RejectedMessage } from "./dead-letters.ts";
+export type { ProjectionTarget, TargetBatch } from "./projection-target.ts";

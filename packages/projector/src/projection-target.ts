@@ -1,0 +1,35 @@
+import type { RecordedEvent, StreamKind } from "@uaip/events";
+import type { RejectedMessage } from "./dead-letters.ts";
+
+/** One batch as the runtime hands it to a target: decoded events and rejections, all above `from`. */
+export interface TargetBatch {
+  /** Valid events in stream order, every one with seq in (from, to]. */
+  readonly events: readonly RecordedEvent[];
+  /** Events that failed decoding or folding, with the reason. */
+  readonly rejected: readonly RejectedMessage[];
+  /** The checkpoint this batch expects to find. */
+  readonly from: number;
+  /** The checkpoint after this batch: the last stream sequence it covers. */
+  readonly to: number;
+}
+
+/**
+ * Where a projection's state lives (PostgreSQL tables, Redis keys). The runtime consumes,
+ * batches, decodes and acks; a target applies a batch and moves its checkpoint from
+ * `from` to `to` atomically, in the same store as the data.
+ */
+export interface ProjectionTarget {
+  readonly name: string;
+  readonly stream: StreamKind;
+  /**
+   * The committed checkpoint (0 before the first event). `undefined` means the store lost
+   * its data (e.g. Redis flushed): the runtime then replays the stream from the start.
+   */
+  position(): Promise<number | undefined>;
+  /**
+   * Applies the batch and advances the checkpoint atomically. Throws CheckpointConflictError
+   * when the stored checkpoint is not `from` (another worker moved it, or the data is gone),
+   * leaving nothing applied.
+   */
+  commit(batch: TargetBatch): Promise<void>;
+}
