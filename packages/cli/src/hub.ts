@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { createApp, listen, type RunningServer } from "@uaip/api";
 import {
@@ -10,7 +12,7 @@ import {
   type Logger,
 } from "@uaip/platform";
 import { projections } from "@uaip/projections";
-import { Projector } from "@uaip/projector";
+import { Projector, postgresTarget } from "@uaip/projector";
 import type { Redis } from "ioredis";
 import { prepareDatabase, prepareStreams } from "./setup.ts";
 
@@ -67,17 +69,19 @@ export async function startHub(
       );
 
     if (parts.includes("projectors")) {
+      // Several hub processes may run projectors: each projection's lease picks one worker.
+      const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
       for (const projection of projections) {
         opened.projectors.push(
-          await Projector.start({
-            projection,
+          Projector.start({
+            target: postgresTarget(db, projection),
             namespace: config.namespace,
             js,
             jsm,
-            db,
             logger,
             batchSize: config.projector.batchSize,
             batchWaitMs: config.projector.batchWaitMs,
+            lease: { db, owner: workerId, ttlMs: config.projector.leaseMs },
           }),
         );
       }

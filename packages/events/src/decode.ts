@@ -22,7 +22,9 @@ export type RejectionReason =
   | "unknown_type"
   | "subject_mismatch"
   | "unsupported_version"
-  | "invalid_data";
+  | "invalid_data"
+  /** Valid, but the projection's fold or store could not apply it. */
+  | "unfoldable";
 
 /** Why an event cannot be accepted: the reason code, the fields at fault, one line of text. */
 export interface Rejection {

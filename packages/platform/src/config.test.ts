@@ -19,7 +19,7 @@ describe("config", () => {
     expect(c.redisUrl).toBe("redis://127.0.0.1:6379");
     expect(c.http).toEqual({ host: "127.0.0.1", port: 8443 });
     expect(c.namespace).toBe("uaip");
-    expect(c.projector).toEqual({ batchSize: 500, batchWaitMs: 20 });
+    expect(c.projector).toEqual({ batchSize: 500, batchWaitMs: 20, leaseMs: 10_000 });
   });
 
   it("config - values are parsed and typed", () => {

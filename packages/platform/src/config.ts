@@ -87,6 +87,11 @@ export const configVariables = {
     schema: int(1, 10_000),
     doc: "Most events a projector applies in one transaction",
   },
+  PROJECTOR_LEASE_MS: {
+    default: "10000",
+    schema: int(500, 600_000),
+    doc: "How long a projector's lease lasts unrenewed: the longest a standby waits to take over from a dead worker",
+  },
   PROJECTOR_BATCH_WAIT_MS: {
     default: "20",
     schema: int(1, 60_000),
@@ -104,7 +109,11 @@ export interface HubConfig {
   readonly http: { readonly host: string; readonly port: number };
   readonly namespace: string;
   readonly logLevel: Parsed["LOG_LEVEL"];
-  readonly projector: { readonly batchSize: number; readonly batchWaitMs: number };
+  readonly projector: {
+    readonly batchSize: number;
+    readonly batchWaitMs: number;
+    readonly leaseMs: number;
+  };
 }
 
 /** A bad environment: `message` is one line naming the variable and the rule. */
@@ -147,7 +156,11 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
     http: { host: p.HOST, port: p.PORT },
     namespace: p.UAIP_NAMESPACE,
     logLevel: p.LOG_LEVEL,
-    projector: { batchSize: p.PROJECTOR_BATCH_SIZE, batchWaitMs: p.PROJECTOR_BATCH_WAIT_MS },
+    projector: {
+      batchSize: p.PROJECTOR_BATCH_SIZE,
+      batchWaitMs: p.PROJECTOR_BATCH_WAIT_MS,
+      leaseMs: p.PROJECTOR_LEASE_MS,
+    },
   };
 }
 

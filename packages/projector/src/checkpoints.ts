@@ -3,7 +3,10 @@ import type { Kysely, Transaction } from "kysely";
 import { CheckpointConflictError } from "./errors.ts";
 
 /** The projection's position, creating its row at 0 the first time. */
-export async function ensureCheckpoint(db: Kysely<Database>, name: string): Promise<number> {
+export async function ensureCheckpoint(
+  db: Kysely<Database> | Transaction<Database>,
+  name: string,
+): Promise<number> {
   await db
     .insertInto("projection_checkpoints")
     .values({ name, position: 0, updated_at: new Date() })

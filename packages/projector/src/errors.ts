@@ -1,4 +1,4 @@
-/** The checkpoint was not where this worker left it: another worker moved it. */
+/** The checkpoint was not where this worker left it: another worker moved it, or the data is gone. */
 export class CheckpointConflictError extends Error {
   override readonly name = "CheckpointConflictError";
   constructor(
@@ -11,4 +11,31 @@ export class CheckpointConflictError extends Error {
 
 export function isCheckpointConflict(err: unknown): err is CheckpointConflictError {
   return err instanceof CheckpointConflictError;
+}
+
+const transientCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+
+/**
+ * Whether a failed batch should simply be retried (a store unreachable, a deadlock) rather
+ * than treated as a poison event. PostgreSQL classes 08 (connection), 53 (resources),
+ * 57 (operator intervention, e.g. shutdown) and 40 (serialization, deadlock) are
+ * transient; so are socket errors and Redis/NATS connection errors.
+ */
+export function isTransient(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown; message?: unknown } | null;
+  if (!e) return false;
+  const code = typeof e.code === "string" ? e.code : "";
+  if (transientCodes.has(code)) return true;
+  if (/^(08|53|57|40)/.test(code) && code.length === 5) return true;
+  const message = typeof e.message === "string" ? e.message : "";
+  return /Connection terminated|connection timeout|timeout exceeded|Connection is closed|Stream isn't writeable|ECONNREFUSED|MaxRetriesPerRequest|CONNECTION_CLOSED|closed connection|READONLY|LOADING/i.test(
+    message,
+  );
 }

@@ -1,7 +1,11 @@
 export { batches } from "./batches.ts";
 export { advanceCheckpoint, ensureCheckpoint, readCheckpoint } from "./checkpoints.ts";
-export { CheckpointConflictError, isCheckpointConflict } from "./errors.ts";
+export type { RejectedMessage } from "./dead-letters.ts";
+export { CheckpointConflictError, isCheckpointConflict, isTransient } from "./errors.ts";
+export type { LeaseOptions } from "./lease.ts";
+export { acquireLease, releaseLease } from "./lease.ts";
+export type { PostgresTargetOptions } from "./postgres-target.ts";
+export { inSchema, postgresTarget } from "./postgres-target.ts";
+export type { ProjectionTarget, TargetBatch } from "./projection-target.ts";
 export type { ProjectorOptions, ProjectorState } from "./projector.ts";
 export { consumerName, Projector } from "./projector.ts";
-export type { RejectedMessage } from "./dead-letters.ts";
-export type { ProjectionTarget, TargetBatch } from "./projection-target.ts";

@@ -10,93 +10,218 @@ import {
 } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { decodeEvent, type RecordedEvent, streamName, subjects } from "@uaip/events";
-import type { Db, Logger } from "@uaip/platform";
-import type { Projection } from "@uaip/projections";
+import type { Logger } from "@uaip/platform";
 import { batches } from "./batches.ts";
-import { advanceCheckpoint, ensureCheckpoint, readCheckpoint } from "./checkpoints.ts";
-import { publishDeadLetters, type RejectedMessage, recordRejections } from "./dead-letters.ts";
-import { isCheckpointConflict } from "./errors.ts";
+import { publishDeadLetters, type RejectedMessage } from "./dead-letters.ts";
+import { isCheckpointConflict, isTransient } from "./errors.ts";
+import { acquireLease, type LeaseOptions, releaseLease } from "./lease.ts";
 import { batchDuration, messagesProcessed, projectionLag, rejectedEvents } from "./metrics.ts";
+import type { ProjectionTarget } from "./projection-target.ts";
 
 export interface ProjectorOptions {
-  readonly projection: Projection;
+  readonly target: ProjectionTarget;
   readonly namespace: string;
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
-  readonly db: Db;
   readonly logger: Logger;
   readonly batchSize: number;
   readonly batchWaitMs: number;
+  /** With a lease, several workers may run the same projection; one applies at a time. */
+  readonly lease?: LeaseOptions;
+  /**
+   * `live` reads through the projection's durable consumer, acks, and publishes dead
+   * letters. `shadow` (rebuild, verify) reads with an ordered consumer and does neither.
+   */
+  readonly mode?: "live" | "shadow";
+  /** Stop once this stream sequence is applied (shadow builds). */
+  readonly stopAt?: number;
+  /** Called after each committed batch, e.g. for a progress bar. */
+  readonly onBatch?: (position: number, applied: number) => void;
 }
 
-export type ProjectorState = "starting" | "running" | "retrying" | "stopping" | "stopped";
+export type ProjectorState =
+  | "starting"
+  | "standby"
+  | "running"
+  | "retrying"
+  | "stopping"
+  | "stopped";
 
 /** Durable consumer name of a projection (per stream, so per namespace already). */
 export function consumerName(projection: string): string {
   return `projection-${projection}`;
 }
 
+/** Another process pulled from this worker's consumer: stop and start over from the checkpoint. */
+class ConsumerTakenError extends Error {
+  override readonly name = "ConsumerTakenError";
+}
+
 /**
- * Runs one projection: consumes its stream through a durable pull consumer in batches,
- * applies each batch and moves the checkpoint in ONE transaction, commits, then acks the
- * batch's last message (AckAll). Events at or below the checkpoint are skipped, so a crash
- * anywhere between commit and ack changes nothing: exactly once.
+ * Runs one projection: consumes its stream in batches, hands each batch to the target,
+ * which applies it and moves the checkpoint atomically, then acks the batch's last message
+ * (AckAll: one ack per batch). Events at or below the checkpoint are skipped, so a crash
+ * anywhere between commit and ack applies nothing twice.
+ *
+ * An event the fold or the store rejects is isolated by splitting the batch, recorded as a
+ * dead letter, and skipped; a store that is down makes the batch wait and retry, unacked.
  *
  * @example
- * await using projector = await Projector.start({ projection: devicesProjection, … });
+ * await using projector = await Projector.start({ target: postgresTarget(db, devicesProjection), … });
  */
 export class Projector implements AsyncDisposable {
   #state: ProjectorState = "starting";
   #position = 0;
   #messages?: ConsumerMessages;
   #stopRequested = false;
+  #wake?: () => void;
   #loop?: Promise<void>;
   readonly #stream: string;
   readonly #subjects;
   readonly #log: Logger;
+  readonly #live: boolean;
 
   private constructor(private readonly opts: ProjectorOptions) {
-    this.#stream = streamName(opts.namespace, opts.projection.stream);
+    this.#stream = streamName(opts.namespace, opts.target.stream);
     this.#subjects = subjects(opts.namespace);
-    this.#log = opts.logger.child({ projection: opts.projection.name });
+    this.#log = opts.logger.child({ projection: opts.target.name });
+    this.#live = (opts.mode ?? "live") === "live";
   }
 
-  static async start(opts: ProjectorOptions): Promise<Projector> {
+  /** Starts the worker loop; it runs until stop() (or until `stopAt` is reached). */
+  static start(opts: ProjectorOptions): Projector {
     const p = new Projector(opts);
-    await p.#open();
-    p.#loop = p.#run();
+    p.#loop = p.#supervise();
     return p;
   }
 
   get name(): string {
-    return this.opts.projection.name;
+    return this.opts.target.name;
   }
   get state(): ProjectorState {
     return this.#state;
   }
-  /** Last stream sequence this worker committed. */
+  /** Last stream sequence this worker committed (or found committed). */
   get position(): number {
     return this.#position;
   }
 
-  async #open(): Promise<void> {
-    this.#position = await ensureCheckpoint(this.opts.db, this.name);
-    await this.#positionConsumer();
-    const consumer = await this.opts.js.consumers.get(this.#stream, consumerName(this.name));
-    // The client pulls more only as we iterate, so at most twice a batch is buffered
-    // however large the backlog.
-    this.#messages = await consumer.consume({ max_messages: this.opts.batchSize * 2 });
+  async #supervise(): Promise<void> {
+    const { lease } = this.opts;
+    try {
+      while (!this.#stopRequested && !this.#reachedStop()) {
+        if (lease && !(await this.#tryLease(lease))) {
+          this.#state = "standby";
+          await this.#sleep(lease.ttlMs / 3);
+          continue;
+        }
+        try {
+          await this.#consume();
+        } catch (err) {
+          if (isCheckpointConflict(err) || err instanceof ConsumerTakenError) {
+            this.#log.info(
+              { reason: (err as Error).message },
+              "another worker moved on; starting over from the checkpoint",
+            );
+          } else if (isTransient(err)) {
+            this.#state = "retrying";
+            this.#log.warn({ err: (err as Error).message }, "store or NATS unavailable; retrying");
+            await this.#sleep(1_000);
+          } else {
+            throw err;
+          }
+        }
+      }
+    } catch (err) {
+      this.#log.error({ err }, "projector stopped on an error");
+      throw err;
+    } finally {
+      if (lease) await releaseLease(lease, this.name).catch(() => {});
+      this.#state = "stopped";
+    }
+  }
+
+  async #tryLease(lease: LeaseOptions): Promise<boolean> {
+    try {
+      return await acquireLease(lease, this.name);
+    } catch (err) {
+      this.#log.warn({ err: (err as Error).message }, "cannot reach PostgreSQL for the lease");
+      return false;
+    }
+  }
+
+  #reachedStop(): boolean {
+    return this.opts.stopAt !== undefined && this.#position >= this.opts.stopAt;
+  }
+
+  /** One stretch of consuming, from the committed checkpoint until stopped, taken over or done. */
+  async #consume(): Promise<void> {
+    const committed = await this.opts.target.position();
+    if (committed === undefined)
+      this.#log.warn("the target lost its data; replaying the stream from the start");
+    this.#position = committed ?? 0;
+    if (this.#reachedStop()) return;
+    const messages = await this.#open();
+    this.#messages = messages;
     this.#state = "running";
-    this.#log.info({ position: this.#position, stream: this.#stream }, "projector started");
+    this.#log.info({ position: this.#position, stream: this.#stream }, "projector consuming");
+    const renew = this.opts.lease ? this.#renewEvery(this.opts.lease, messages) : undefined;
+    let lastDelivery = 0;
+    try {
+      for await (const batch of batches(messages, this.opts.batchSize, this.opts.batchWaitMs)) {
+        if (this.#live) {
+          // The consumer is ours alone: a gap in delivery sequences means another process
+          // pulled from it, so its messages could be missing from our batches.
+          for (const m of batch) {
+            if (m.info.deliverySequence !== lastDelivery + 1)
+              throw new ConsumerTakenError(
+                `delivery ${m.info.deliverySequence} after ${lastDelivery}`,
+              );
+            lastDelivery = m.info.deliverySequence;
+          }
+        }
+        await this.#applyWithRetry(batch);
+        if (this.#live) batch[batch.length - 1]?.ack();
+        if (this.#stopRequested || this.#reachedStop()) break;
+      }
+    } finally {
+      clearInterval(renew);
+      this.#messages = undefined;
+      await messages.close().catch(() => {});
+    }
+  }
+
+  #renewEvery(lease: LeaseOptions, messages: ConsumerMessages): NodeJS.Timeout {
+    return setInterval(() => {
+      acquireLease(lease, this.name).then(
+        (held) => {
+          if (!held) {
+            this.#log.warn("lease lost to another worker; standing by");
+            void messages.close();
+          }
+        },
+        // PostgreSQL unreachable: the next commit fails and retries; nothing to do here.
+        () => {},
+      );
+    }, lease.ttlMs / 3);
   }
 
   /**
-   * The checkpoint in PostgreSQL is the truth; the durable consumer is only a cursor. It is
-   * (re)created to deliver from just after the checkpoint, so nothing is skipped and the
-   * server never holds stale unacked state from a previous owner.
+   * Live: the checkpoint is the truth and the durable consumer only a cursor, so it is
+   * recreated to deliver from just after the checkpoint whenever this worker (re)starts.
+   * Shadow: an ordered consumer, invisible to the live one.
    */
-  async #positionConsumer(): Promise<void> {
-    const { jsm } = this.opts;
+  async #open(): Promise<ConsumerMessages> {
+    const start =
+      this.#position > 0
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.#position + 1 }
+        : { deliver_policy: DeliverPolicy.All };
+    const max_messages = this.opts.batchSize * 2;
+    if (!this.#live) {
+      const ordered = await this.opts.js.consumers.get(this.#stream, start);
+      return ordered.consume({ max_messages });
+    }
+    const { jsm, js } = this.opts;
     const name = consumerName(this.name);
     try {
       await jsm.consumers.delete(this.#stream, name);
@@ -110,28 +235,12 @@ export class Projector implements AsyncDisposable {
       ack_wait: nanos(30_000),
       max_ack_pending: this.opts.batchSize * 4,
       max_deliver: -1,
-      ...(this.#position > 0
-        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.#position + 1 }
-        : { deliver_policy: DeliverPolicy.All }),
+      ...start,
     });
-  }
-
-  async #run(): Promise<void> {
-    const messages = this.#messages;
-    if (!messages) return;
-    try {
-      for await (const batch of batches(messages, this.opts.batchSize, this.opts.batchWaitMs)) {
-        await this.#applyWithRetry(batch);
-        // One ack per batch: AckAll acknowledges every message up to this one.
-        batch[batch.length - 1]?.ack();
-        if (this.#stopRequested) break;
-      }
-    } catch (err) {
-      this.#log.error({ err }, "projector stopped on an error");
-      throw err;
-    } finally {
-      this.#state = "stopped";
-    }
+    const consumer = await js.consumers.get(this.#stream, name);
+    // The client pulls more only as we iterate, so at most two batches are buffered however
+    // long the backlog: memory stays flat.
+    return consumer.consume({ max_messages, abort_on_missing_resource: true });
   }
 
   async #applyWithRetry(batch: JsMsg[]): Promise<void> {
@@ -141,23 +250,25 @@ export class Projector implements AsyncDisposable {
         if (this.#state === "retrying") this.#state = "running";
         return;
       } catch (err) {
-        if (isCheckpointConflict(err)) throw err;
-        // PostgreSQL or NATS unavailable: keep the batch unacked and try again. Nothing is
-        // lost (the log has it) and nothing is applied twice (the checkpoint did not move).
+        if (!isTransient(err) || this.#stopRequested) throw err;
+        // A store is down: keep the batch unacked and try again. Nothing is lost (the log
+        // has it) and nothing is applied twice (the checkpoint did not move).
         this.#state = "retrying";
         const delay = Math.min(100 * 2 ** attempt, 5_000);
         this.#log.warn({ err: (err as Error).message, attempt, delay }, "batch failed, retrying");
-        await new Promise((r) => setTimeout(r, delay));
+        await this.#sleep(delay);
       }
     }
   }
 
   async #apply(batch: JsMsg[]): Promise<void> {
-    const fresh = batch.filter((m) => m.seq > this.#position);
+    const stopAt = this.opts.stopAt ?? Number.POSITIVE_INFINITY;
+    const fresh = batch.filter((m) => m.seq > this.#position && m.seq <= stopAt);
     if (fresh.length === 0) return;
     const started = performance.now();
     const events: RecordedEvent[] = [];
     const rejected: RejectedMessage[] = [];
+    const raws = new Map<number, Omit<RejectedMessage, "rejection">>();
     for (const m of fresh) {
       const raw = {
         stream: this.#stream,
@@ -167,59 +278,116 @@ export class Projector implements AsyncDisposable {
         storedAt: new Date(m.info.timestampNanos / 1e6),
         header: (name: string) => m.headers?.get(name),
       };
+      raws.set(m.seq, raw);
       const decoded = decodeEvent(raw, this.#subjects);
       if (decoded.ok) events.push(decoded.value);
       else rejected.push({ ...raw, rejection: decoded.rejection });
     }
-    const from = this.#position;
     const to = fresh[fresh.length - 1]!.seq;
-    await this.opts.db.transaction().execute(async (tx) => {
-      if (events.length > 0) await this.opts.projection.apply(tx, events);
-      await recordRejections(tx, this.name, rejected);
-      await advanceCheckpoint(tx, this.name, from, to);
-    });
+    const unfoldable = await this.#commitIsolating(events, rejected, this.#position, to, raws);
     this.#position = to;
-    if (rejected.length > 0) {
-      await publishDeadLetters(this.opts.js, this.#subjects, this.name, rejected);
-      for (const r of rejected) {
+    const allRejected = [...rejected, ...unfoldable];
+    if (allRejected.length > 0) {
+      if (this.#live)
+        await publishDeadLetters(this.opts.js, this.#subjects, this.name, allRejected);
+      for (const r of allRejected) {
         rejectedEvents.inc({ projection: this.name, reason: r.rejection.reason });
-        this.#log.warn(
-          { seq: r.seq, subject: r.subject, reason: r.rejection.message },
-          "event rejected",
-        );
+        if (this.#live)
+          this.#log.warn(
+            { seq: r.seq, subject: r.subject, reason: r.rejection.message },
+            "event rejected",
+          );
       }
     }
     messagesProcessed.inc({ projection: this.name }, fresh.length);
-    const last = fresh[fresh.length - 1]!;
     projectionLag.set(
       { projection: this.name },
-      Math.max(0, Date.now() - last.info.timestampNanos / 1e6) / 1000,
+      Math.max(0, Date.now() - fresh[fresh.length - 1]!.info.timestampNanos / 1e6) / 1000,
     );
     batchDuration.observe({ projection: this.name }, (performance.now() - started) / 1000);
+    this.opts.onBatch?.(to, fresh.length);
   }
 
-  /** Finishes the batch in hand, acks it, and stops consuming. */
+  /**
+   * Commits (from, to]. If the target refuses the batch for a reason that is not transient,
+   * the batch is split in halves until the event at fault stands alone; that event becomes a
+   * dead letter and the rest is applied. Returns the events rejected this way.
+   */
+  async #commitIsolating(
+    events: readonly RecordedEvent[],
+    rejected: readonly RejectedMessage[],
+    from: number,
+    to: number,
+    raws: ReadonlyMap<number, Omit<RejectedMessage, "rejection">>,
+  ): Promise<RejectedMessage[]> {
+    try {
+      await this.opts.target.commit({ events, rejected, from, to });
+      return [];
+    } catch (err) {
+      if (isTransient(err) || isCheckpointConflict(err)) throw err;
+      if (events.length === 1) {
+        const e = events[0]!;
+        const message = (err as Error).message || String(err);
+        const poison: RejectedMessage = {
+          ...raws.get(e.seq)!,
+          rejection: {
+            reason: "unfoldable",
+            issues: [{ field: "(event)", rule: "fold", message }],
+            message: `unfoldable: ${message}`,
+          },
+        };
+        await this.opts.target.commit({ events: [], rejected: [...rejected, poison], from, to });
+        return [poison];
+      }
+      if (events.length === 0) throw err;
+      const mid = Math.ceil(events.length / 2);
+      const left = events.slice(0, mid);
+      const cut = left[left.length - 1]!.seq;
+      const poisonLeft = await this.#commitIsolating(
+        left,
+        rejected.filter((r) => r.seq <= cut),
+        from,
+        cut,
+        raws,
+      );
+      const poisonRight = await this.#commitIsolating(
+        events.slice(mid),
+        rejected.filter((r) => r.seq > cut),
+        cut,
+        to,
+        raws,
+      );
+      return [...poisonLeft, ...poisonRight];
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Finishes the batch in hand, acks it, releases the lease and stops. */
   async stop(): Promise<void> {
     if (this.#state === "stopped") return;
     this.#stopRequested = true;
     this.#state = "stopping";
-    await this.#messages?.close();
+    this.#wake?.();
+    await this.#messages?.close().catch(() => {});
     await this.#loop?.catch(() => {});
-    this.#state = "stopped";
     this.#log.info({ position: this.#position }, "projector stopped");
   }
 
-  /** Resolves when the loop ends (stop, or a fatal error which it rethrows). */
+  /** Resolves when the worker ends: stopped, `stopAt` reached, or a fatal error (rethrown). */
   done(): Promise<void> {
     return this.#loop ?? Promise.resolve();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
-  }
-
-  /** Re-reads the committed checkpoint (for status reports). */
-  async committedPosition(): Promise<number> {
-    return readCheckpoint(this.opts.db, this.name);
   }
 }
