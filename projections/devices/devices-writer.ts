@@ -86,6 +86,8 @@ async function adjustFleetStats(
     SELECT dimension, key, delta FROM jsonb_to_recordset(${JSON.stringify(entries)}::jsonb)
       AS x(dimension text, key text, delta bigint)
     ON CONFLICT (dimension, key) DO UPDATE SET count = f.count + excluded.count`.execute(tx);
+  // A count back at zero is dropped, so the table is the same whatever the batch boundaries.
+  await sql`DELETE FROM fleet_stats WHERE count = 0`.execute(tx);
 }
 
 function toRecord(row: DeviceRow) {

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { devCommand } from "./commands/dev.ts";
 import { docsCommand } from "./commands/docs.ts";
 import { migrateCommand } from "./commands/migrate.ts";
+import { projectionsCommand } from "./commands/projections.ts";
 import { startCommand } from "./commands/start.ts";
 import { streamsCommand } from "./commands/streams.ts";
 
@@ -25,6 +26,7 @@ program.addCommand(startCommand());
 program.addCommand(devCommand());
 program.addCommand(migrateCommand());
 program.addCommand(streamsCommand());
+program.addCommand(projectionsCommand());
 program.addCommand(docsCommand());
 
 await program.parseAsync(process.argv);

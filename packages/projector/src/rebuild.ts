@@ -1,0 +1,145 @@
+import { streamName } from "@uaip/events";
+import type { Database } from "@uaip/migrations";
+import type { Projection } from "@uaip/projections";
+import { sql, type Transaction } from "kysely";
+import { readCheckpoint } from "./checkpoints.ts";
+import {
+  buildShadow,
+  createShadowSchema,
+  dropShadowSchema,
+  quoteIdent,
+  type ShadowDeps,
+  streamLastSeq,
+} from "./shadow.ts";
+
+export interface RebuildReport {
+  readonly projection: string;
+  /** The checkpoint the rebuilt tables went live at. */
+  readonly position: number;
+  /** Events folded from the log. */
+  readonly events: number;
+  readonly seconds: number;
+  /** How long readers and the live projector were held back by the swap. */
+  readonly swapMs: number;
+}
+
+export type RebuildProgress = (p: {
+  phase: "build" | "swap";
+  position: number;
+  target: number;
+}) => void;
+
+/**
+ * Rebuilds a projection from sequence 0 with no downtime for readers: folds the log into
+ * shadow tables while the live ones keep serving, then, holding the live tables' locks for
+ * the last few batches, catches up and swaps the shadow tables in atomically. Readers see
+ * the old tables or the new ones, never an empty or partial table. The live projector
+ * finds the checkpoint moved and carries on from the new one.
+ */
+export async function rebuildProjection(
+  deps: ShadowDeps,
+  projection: Projection,
+  onProgress?: RebuildProgress,
+): Promise<RebuildReport> {
+  const started = performance.now();
+  const schema = `uaip_rebuild_${projection.name}`;
+  const stream = streamName(deps.namespace, projection.stream);
+  let events = 0;
+  await createShadowSchema(deps.db, projection, schema);
+  try {
+    const target = await streamLastSeq(deps.jsm, stream);
+    await buildShadow(deps, projection, schema, target, (position, applied) => {
+      events += applied;
+      onProgress?.({ phase: "build", position, target });
+    });
+
+    const swapStarted = performance.now();
+    const position = await deps.db.transaction().execute(async (tx) => {
+      // Same order as a projector's transaction (tables, then checkpoint), so no deadlock.
+      for (const table of projection.tables) {
+        await sql
+          .raw(`LOCK TABLE public.${quoteIdent(table)} IN ACCESS EXCLUSIVE MODE`)
+          .execute(tx);
+      }
+      const live = await readCheckpoint(tx, projection.name);
+      const shadowAt = await buildShadow(
+        deps,
+        projection,
+        schema,
+        Math.max(live, target),
+        (position, applied) => {
+          events += applied;
+          onProgress?.({ phase: "swap", position, target: Math.max(live, target) });
+        },
+      );
+      const indexNames = await liveIndexNames(tx, projection.tables);
+      for (const table of projection.tables) {
+        await sql.raw(`DROP TABLE public.${quoteIdent(table)}`).execute(tx);
+        await sql
+          .raw(`ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(table)} SET SCHEMA public`)
+          .execute(tx);
+      }
+      await restoreIndexNames(tx, indexNames);
+      await tx
+        .updateTable("projection_checkpoints")
+        .set({ position: shadowAt, updated_at: new Date() })
+        .where("name", "=", projection.name)
+        .execute();
+      return shadowAt;
+    });
+    const swapMs = performance.now() - swapStarted;
+    return {
+      projection: projection.name,
+      position,
+      events,
+      seconds: (performance.now() - started) / 1000,
+      swapMs,
+    };
+  } finally {
+    await dropShadowSchema(deps.db, schema);
+  }
+}
+
+interface IndexName {
+  readonly table: string;
+  readonly name: string;
+  /** The index definition with its name and schema taken out, to match the copy by. */
+  readonly shape: string;
+}
+
+function shapeOf(def: string, name: string): string {
+  return def
+    .replace(` INDEX ${name} ON `, " INDEX _ ON ")
+    .replace(/ ON (public|"?uaip_rebuild_[^ ]+)\./, " ON ");
+}
+
+/** Index names as the migrations made them (LIKE … INCLUDING ALL names the copies anew). */
+async function liveIndexNames(
+  tx: Transaction<Database>,
+  tables: readonly string[],
+): Promise<IndexName[]> {
+  const rows = await sql<{ tablename: string; indexname: string; indexdef: string }>`
+    SELECT tablename, indexname, indexdef FROM pg_indexes
+     WHERE schemaname = 'public' AND tablename = any(${sql.val(tables)}::text[])`.execute(tx);
+  return rows.rows.map((r) => ({
+    table: r.tablename,
+    name: r.indexname,
+    shape: shapeOf(r.indexdef, r.indexname),
+  }));
+}
+
+async function restoreIndexNames(
+  tx: Transaction<Database>,
+  wanted: readonly IndexName[],
+): Promise<void> {
+  const tables = [...new Set(wanted.map((w) => w.table))];
+  const current = await liveIndexNames(tx, tables);
+  for (const w of wanted) {
+    const match = current.find((c) => c.table === w.table && c.shape === w.shape);
+    if (match && match.name !== w.name) {
+      await sql
+        .raw(`ALTER INDEX public.${quoteIdent(match.name)} RENAME TO ${quoteIdent(w.name)}`)
+        .execute(tx);
+    }
+  }
+}
