@@ -1,12 +1,49 @@
+export type { CommandRow, CommandState } from "./commands/command-row.ts";
+export { commandIdOf, evolveCommand, foldCommands, isFinal } from "./commands/commands-fold.ts";
+export { commandsProjection } from "./commands/commands-projection.ts";
+export { fromTable as commandFromTable, loadCommands } from "./commands/commands-writer.ts";
+export {
+  foldStatusHistory,
+  statusChangeOf,
+} from "./device-status-history/device-status-history-fold.ts";
+export { deviceStatusHistoryProjection } from "./device-status-history/device-status-history-projection.ts";
+export { fromTable as statusChangeFromTable } from "./device-status-history/device-status-history-writer.ts";
+export type { StatusChangeRow } from "./device-status-history/status-change-row.ts";
 export type { DeviceRow } from "./devices/device-row.ts";
 export { evolveDevice, foldDevices } from "./devices/devices-fold.ts";
 export { devicesProjection } from "./devices/devices-projection.ts";
 export { fromTable as deviceFromTable, loadDevices } from "./devices/devices-writer.ts";
 export type { Projection } from "./projection.ts";
 export { UnfoldableEventError } from "./projection.ts";
+export type { Reading } from "./telemetry/telemetry-fold.ts";
+export {
+  emptyTelemetry,
+  evolveLatest,
+  evolveMinute,
+  foldTelemetry,
+  latestKey,
+  minuteKey,
+  minuteOf,
+  readingsOf,
+} from "./telemetry/telemetry-fold.ts";
+export { telemetryProjection } from "./telemetry/telemetry-projection.ts";
+export type {
+  TelemetryLatestRow,
+  TelemetryMinuteRow,
+  TelemetryRows,
+} from "./telemetry/telemetry-rows.ts";
+export { latestFromTable, minuteFromTable } from "./telemetry/telemetry-writer.ts";
 
+import { commandsProjection } from "./commands/commands-projection.ts";
+import { deviceStatusHistoryProjection } from "./device-status-history/device-status-history-projection.ts";
 import { devicesProjection } from "./devices/devices-projection.ts";
 import type { Projection } from "./projection.ts";
+import { telemetryProjection } from "./telemetry/telemetry-projection.ts";
 
 /** Every projection the hub runs, by name. */
-export const projections: readonly Projection[] = [devicesProjection];
+export const projections: readonly Projection[] = [
+  devicesProjection,
+  deviceStatusHistoryProjection,
+  commandsProjection,
+  telemetryProjection,
+];

@@ -89,7 +89,12 @@ describe("walking skeleton", () => {
       10_000,
       "lamp-2 projected after the bad events",
     );
-    const rejected = await t.db.selectFrom("rejected_events").selectAll().orderBy("seq").execute();
+    const rejected = await t.db
+      .selectFrom("rejected_events")
+      .selectAll()
+      .where("projection", "=", "devices")
+      .orderBy("seq")
+      .execute();
     expect(
       rejected.map((r) => ({ seq: r.seq, reason: r.reason, projection: r.projection })),
     ).toEqual([
@@ -99,19 +104,35 @@ describe("walking skeleton", () => {
     expect(rejected[1]?.message).toContain("data.status");
     expect(rejected[0]?.payload).toBe("{not json");
 
-    // Nothing is lost: the dead-letter stream holds both, with their origin.
+    // Nothing is lost: the dead-letter stream holds both, with their origin, once for each
+    // projection of the DEVICES stream (devices and device_status_history).
     const dlq = await waitFor(
       async () => {
         const info = await t.jsm.streams.info(`${t.namespace.toUpperCase()}_DEADLETTER`);
-        return info.state.messages === 2 ? info : undefined;
+        return info.state.messages === 4 ? info : undefined;
       },
       5_000,
-      "two dead letters",
+      "four dead letters",
     );
-    expect(dlq.state.messages).toBe(2);
-    const first = await t.jsm.streams.getMessage(dlq.config.name, { seq: dlq.state.first_seq });
-    expect(first?.header.get("Uaip-Original-Seq")).toBe(String(bad.seq));
-    expect(first?.header.get("Uaip-Reason")).toBe("malformed_json");
+    const letters = [];
+    for (let seq = dlq.state.first_seq; seq <= dlq.state.last_seq; seq++) {
+      const m = await t.jsm.streams.getMessage(dlq.config.name, { seq });
+      if (m?.subject === t.subjects.deadLetter("devices")) {
+        letters.push({
+          seq: m.header.get("Uaip-Original-Seq"),
+          reason: m.header.get("Uaip-Reason"),
+          body: m.string(),
+        });
+      }
+    }
+    expect(letters).toEqual([
+      { seq: String(bad.seq), reason: "malformed_json", body: "{not json" },
+      {
+        seq: String(wrong.seq),
+        reason: "invalid_data",
+        body: JSON.stringify({ data: { status: "sleeping" } }),
+      },
+    ]);
   });
 
   it("skeleton - an unknown device is a 404 in problem+json", async () => {

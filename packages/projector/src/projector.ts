@@ -52,6 +52,21 @@ export function consumerName(projection: string): string {
   return `projection-${projection}`;
 }
 
+/**
+ * Closes a consumer's message iterator. nats.js finishes `close()` only when the iterator
+ * is pulled once more, which never happens if the batcher left a read pending: bound it.
+ */
+async function closeWithin(messages: ConsumerMessages, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    messages.close().catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
 /** Another process pulled from this worker's consumer: stop and start over from the checkpoint. */
 class ConsumerTakenError extends Error {
   override readonly name = "ConsumerTakenError";
@@ -187,7 +202,7 @@ export class Projector implements AsyncDisposable {
     } finally {
       clearInterval(renew);
       this.#messages = undefined;
-      await messages.close().catch(() => {});
+      await closeWithin(messages, 250);
     }
   }
 
@@ -377,7 +392,7 @@ export class Projector implements AsyncDisposable {
     this.#stopRequested = true;
     this.#state = "stopping";
     this.#wake?.();
-    await this.#messages?.close().catch(() => {});
+    if (this.#messages) await closeWithin(this.#messages, 250);
     await this.#loop?.catch(() => {});
     this.#log.info({ position: this.#position }, "projector stopped");
   }

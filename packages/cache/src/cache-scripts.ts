@@ -1,0 +1,149 @@
+import { createHash } from "node:crypto";
+
+/** A Lua script and its SHA1, for EVALSHA. */
+export interface LuaScript {
+  readonly name: string;
+  readonly source: string;
+  readonly sha: string;
+}
+
+function luaScript(name: string, body: string): LuaScript {
+  const source = `${library}\n${body}`;
+  return { name, source, sha: createHash("sha1").update(source).digest("hex") };
+}
+
+/** Error code a script answers when the checkpoint is not where the caller expected it. */
+export const checkpointConflictCode = "CHECKPOINT_CONFLICT";
+
+// Shared by every script. ARGV[1] is the key prefix (`<ns>:`); the per-device and per-type
+// keys are derived from it inside the script because which type set to leave depends on the
+// stored hash, read here, in the same atomic step. The old values are always read inside
+// the script, never trusted from the caller, so a replay or a concurrent writer can never
+// make the sets and counters double-count.
+const library = `
+local prefix = ARGV[1]
+local online_key = prefix .. 'online'
+local counts_key = prefix .. 'counts'
+
+local function count(field, by)
+  if redis.call('HINCRBY', counts_key, field, by) == 0 then
+    redis.call('HDEL', counts_key, field)
+  end
+end
+
+-- Adds (by = 1) or removes (by = -1) a device from the online set, its type set and the
+-- counters. Decommissioned devices are in none of them.
+local function track(id, status, dtype, decommissioned, by)
+  if decommissioned then return end
+  count('status:' .. status, by)
+  count('type:' .. dtype, by)
+  if by > 0 then
+    redis.call('SADD', prefix .. 'type:' .. dtype, id)
+    if status == 'online' then redis.call('SADD', online_key, id) end
+  else
+    redis.call('SREM', prefix .. 'type:' .. dtype, id)
+    redis.call('SREM', online_key, id)
+  end
+end
+
+-- Replaces a device's hash with the given fields unless the stored version is as new or
+-- newer. Returns 1 when written.
+local function write_row(fields)
+  local id = fields.id
+  local key = prefix .. 'device:' .. id
+  local old = redis.call('HMGET', key, 'version', 'status', 'type', 'decommissionedAt')
+  local stored = tonumber(old[1])
+  if stored and stored >= tonumber(fields.version) then return 0 end
+  if old[2] and old[3] then track(id, old[2], old[3], old[4], -1) end
+  local flat = {}
+  for field, value in pairs(fields) do
+    flat[#flat + 1] = field
+    flat[#flat + 1] = value
+  end
+  redis.call('DEL', key)
+  redis.call('HSET', key, unpack(flat))
+  track(id, fields.status, fields.type, fields.decommissionedAt, 1)
+  return 1
+end
+
+local function write_rows(first)
+  local written = 0
+  for i = first, #ARGV do
+    written = written + write_row(cjson.decode(ARGV[i]))
+  end
+  return written
+end
+`;
+
+/** ARGV: prefix, row JSON… → how many rows were written. */
+export const writeRowsScript = luaScript("writeRows", "return write_rows(2)");
+
+/**
+ * KEYS: checkpoint. ARGV: prefix, from, to, row JSON… → how many rows were written, or the
+ * CHECKPOINT_CONFLICT error (and nothing written) when the checkpoint is not at `from`
+ * (missing counts as 0).
+ */
+export const commitBatchScript = luaScript(
+  "commitBatch",
+  `
+local current = redis.call('GET', KEYS[1])
+if tonumber(current or '0') ~= tonumber(ARGV[2]) then
+  return redis.error_reply('${checkpointConflictCode} checkpoint is ' .. (current or 'missing') .. ', expected ' .. ARGV[2])
+end
+local written = write_rows(4)
+redis.call('SET', KEYS[1], ARGV[3])
+return written
+`,
+);
+
+/**
+ * ARGV: prefix, status JSON… → how many were written. Only cached devices are updated (a
+ * status alone is not a snapshot), and only when the stored version is older.
+ */
+export const writeStatusesScript = luaScript(
+  "writeStatuses",
+  `
+local written = 0
+for i = 2, #ARGV do
+  local s = cjson.decode(ARGV[i])
+  local key = prefix .. 'device:' .. s.id
+  local old = redis.call('HMGET', key, 'version', 'status', 'type', 'decommissionedAt')
+  local stored = tonumber(old[1])
+  if old[2] and old[3] and not (stored and stored >= tonumber(s.version)) then
+    track(s.id, old[2], old[3], old[4], -1)
+    redis.call('HSET', key, 'status', s.status, 'version', s.version)
+    if s.statusReason then
+      redis.call('HSET', key, 'statusReason', s.statusReason)
+    else
+      redis.call('HDEL', key, 'statusReason')
+    end
+    if s.statusChangedAt then
+      redis.call('HSET', key, 'statusChangedAt', s.statusChangedAt)
+    else
+      redis.call('HDEL', key, 'statusChangedAt')
+    end
+    track(s.id, s.status, old[3], old[4], 1)
+    written = written + 1
+  end
+end
+return written
+`,
+);
+
+/** ARGV: prefix, id… → how many hashes were deleted; their devices leave the sets and counters. */
+export const invalidateScript = luaScript(
+  "invalidate",
+  `
+local deleted = 0
+for i = 2, #ARGV do
+  local id = ARGV[i]
+  local key = prefix .. 'device:' .. id
+  local old = redis.call('HMGET', key, 'status', 'type', 'decommissionedAt')
+  if redis.call('DEL', key) == 1 then
+    deleted = deleted + 1
+    if old[1] and old[2] then track(id, old[1], old[2], old[3], -1) end
+  end
+end
+return deleted
+`,
+);

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { deviceFromHash, deviceToHash, encodeStatus } from "./device-hash.ts";
+import { deviceRow } from "./test-fixtures.ts";
+
+describe("device hash", () => {
+  it("device hash - a row with every field set round-trips exactly", () => {
+    const row = deviceRow("b1", {
+      statusReason: "warm",
+      decommissionedAt: "2026-12-01T00:00:00.000Z",
+    });
+    expect(deviceFromHash(deviceToHash(row))).toEqual(row);
+  });
+
+  it("device hash - null fields are left out and come back as null", () => {
+    const row = deviceRow("b1", {
+      location: null,
+      firmware: null,
+      statusReason: null,
+      statusChangedAt: null,
+      registeredAt: null,
+      status: "unknown",
+      capabilities: [],
+      tags: [],
+      metadata: {},
+    });
+    const hash = deviceToHash(row);
+    expect(Object.keys(hash)).not.toContain("location");
+    expect(Object.keys(hash)).not.toContain("decommissionedAt");
+    expect(deviceFromHash(hash)).toEqual(row);
+  });
+
+  it("device hash - arrays and metadata are JSON, the version decimal", () => {
+    const hash = deviceToHash(deviceRow("b1", { version: 1_234_567_890_123 }));
+    expect(hash.capabilities).toBe('["set_power","dim"]');
+    expect(JSON.parse(hash.metadata!)).toEqual({
+      vendor: "acme",
+      watts: 9,
+      dimmable: true,
+      serial: null,
+    });
+    expect(hash.version).toBe("1234567890123");
+  });
+
+  it("device hash - an empty hash (a missing key) is no row", () => {
+    expect(deviceFromHash({})).toBeUndefined();
+  });
+
+  it("device hash - a status travels with its version as a string and without null fields", () => {
+    const json = encodeStatus({
+      id: "b1",
+      status: "offline",
+      statusReason: null,
+      statusChangedAt: "2026-11-21T10:00:00.000Z",
+      version: 1e15,
+    });
+    expect(JSON.parse(json)).toEqual({
+      id: "b1",
+      status: "offline",
+      statusChangedAt: "2026-11-21T10:00:00.000Z",
+      version: "1000000000000000",
+    });
+  });
+});

@@ -1,0 +1,10 @@
+export type { DeviceCache } from "./device-cache.ts";
+export { deviceCache, readDevices } from "./device-cache.ts";
+export { deviceCacheOneByOne } from "./device-cache-one-by-one.ts";
+export type { DeviceHash, DeviceStatusEntry } from "./device-hash.ts";
+export { deviceFromHash, deviceToHash } from "./device-hash.ts";
+export type { CacheKeys } from "./keys.ts";
+export { cacheKeys } from "./keys.ts";
+export { redisProjectionTarget } from "./redis-projection.ts";
+export type { RoundTripCounter } from "./round-trip-counter.ts";
+export { countRoundTrips } from "./round-trip-counter.ts";

@@ -1,0 +1,137 @@
+import type { RecordedEvent } from "@uaip/events";
+import { foldDevices } from "@uaip/projections";
+import {
+  CheckpointConflictError,
+  type ProjectionTarget,
+  type RejectedMessage,
+} from "@uaip/projector";
+import { createTestHub, type TestHub } from "@uaip/testkit";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { deviceCache } from "./device-cache.ts";
+import { cacheKeys } from "./keys.ts";
+import { redisProjectionTarget } from "./redis-projection.ts";
+import { countRoundTrips } from "./round-trip-counter.ts";
+import {
+  clearNamespace,
+  dumpNamespace,
+  expectedFleetState,
+  fleetState,
+  sampleHistory,
+} from "./test-fixtures.ts";
+
+let t: TestHub;
+let target: ProjectionTarget;
+
+beforeAll(async () => {
+  t = await createTestHub();
+  target = redisProjectionTarget(t.redis, t.namespace);
+});
+afterAll(() => t.close());
+beforeEach(() => clearNamespace(t.redis, t.namespace));
+
+/** Commits the events in batches of `size` from sequence `from`, the way the runtime would. */
+async function project(events: readonly RecordedEvent[], size: number, from = 0): Promise<void> {
+  let position = from;
+  for (let i = 0; i < events.length; i += size) {
+    const batch = events.slice(i, i + size);
+    const to = batch.at(-1)!.seq;
+    await target.commit({ events: batch, rejected: [], from: position, to });
+    position = to;
+  }
+}
+
+/** Snapshots, sets and counters must equal a fresh fold of the same events. */
+async function expectFoldOf(events: readonly RecordedEvent[]): Promise<void> {
+  const rows = foldDevices(events);
+  const cached = await deviceCache(t.redis, t.namespace).getDevices([...rows.keys()]);
+  expect(cached).toEqual(rows);
+  expect(await fleetState(t.redis, t.namespace)).toEqual(expectedFleetState(rows.values()));
+}
+
+describe("redis projection", () => {
+  it("redis projection - position is undefined before the first batch, then the last committed sequence", async () => {
+    expect(target.name).toBe("redis");
+    expect(target.stream).toBe("devices");
+    expect(await target.position()).toBeUndefined();
+    const events = sampleHistory(3);
+    await project(events, 4);
+    expect(await target.position()).toBe(events.at(-1)!.seq);
+  });
+
+  it("redis projection - batches fold into snapshots, sets and counters equal to a fresh fold", async () => {
+    const events = sampleHistory();
+    await project(events, 7);
+    await expectFoldOf(events);
+    const counts = await t.redis.hgetall(cacheKeys(t.namespace).counts);
+    expect(counts["type:sensor"]).toBe("1"); // dev-4 re-registered as a sensor
+    expect(counts["type:unknown"]).toBe("1"); // stray-1 reported before registering
+  });
+
+  it("redis projection - a wrong from throws CheckpointConflictError and applies nothing", async () => {
+    const events = sampleHistory(4);
+    await project(events.slice(0, 5), 5);
+    const before = await dumpNamespace(t.redis, t.namespace);
+    const rest = events.slice(5);
+    const wrong = { events: rest, rejected: [], from: 3, to: rest.at(-1)!.seq };
+    await expect(target.commit(wrong)).rejects.toBeInstanceOf(CheckpointConflictError);
+    await expect(target.commit(wrong)).rejects.toMatchObject({ projection: "redis", expected: 3 });
+    // From 0 is wrong too once a checkpoint exists.
+    await expect(target.commit({ ...wrong, from: 0 })).rejects.toBeInstanceOf(
+      CheckpointConflictError,
+    );
+    expect(await dumpNamespace(t.redis, t.namespace)).toEqual(before);
+  });
+
+  it("redis projection - after the keys are lost position is undefined and a replay from 0 rebuilds the same state", async () => {
+    const events = sampleHistory();
+    await project(events, 5);
+    const built = await dumpNamespace(t.redis, t.namespace);
+
+    await clearNamespace(t.redis, t.namespace); // what a FLUSHALL does to this namespace
+    expect(await target.position()).toBeUndefined();
+    // A worker that did not notice resumes where it was: refused, the data is gone.
+    const tail = events.slice(-3);
+    await expect(
+      target.commit({ events: tail, rejected: [], from: tail[0]!.seq - 1, to: tail.at(-1)!.seq }),
+    ).rejects.toBeInstanceOf(CheckpointConflictError);
+
+    // The runtime replays from 0, batched differently this time: same keys, same values.
+    await project(events, 13);
+    expect(await dumpNamespace(t.redis, t.namespace)).toEqual(built);
+    await expectFoldOf(events);
+  });
+
+  it("redis projection - events redelivered after a crash change nothing", async () => {
+    const events = sampleHistory();
+    await project(events, 10);
+    const built = await dumpNamespace(t.redis, t.namespace);
+    // Stored snapshots are newer than these events: the fold and the script both skip them.
+    const last = events.at(-1)!.seq;
+    await target.commit({ events: events.slice(10, 30), rejected: [], from: last, to: last });
+    expect(await dumpNamespace(t.redis, t.namespace)).toEqual(built);
+  });
+
+  it("redis projection - rejected events only move the checkpoint", async () => {
+    const rejected: RejectedMessage = {
+      stream: "UAIP_DEVICES",
+      seq: 1,
+      subject: "x",
+      data: new TextEncoder().encode("{"),
+      rejection: { reason: "malformed_json", message: "not JSON", issues: [] },
+    };
+    await target.commit({ events: [], rejected: [rejected], from: 0, to: 1 });
+    expect(await target.position()).toBe(1);
+    expect(await dumpNamespace(t.redis, t.namespace)).toEqual({
+      [cacheKeys(t.namespace).checkpoint]: "1",
+    });
+  });
+
+  it("redis projection - a batch costs two round trips whatever its size", async () => {
+    const events = sampleHistory(60); // 60 devices, 245 events
+    await project(events.slice(0, 1), 1); // loads the script on this connection
+    using trips = countRoundTrips(t.redis);
+    await project(events.slice(1), events.length, 1);
+    expect(trips.count).toBe(2);
+    await expectFoldOf(events);
+  });
+});
