@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { createApp, listen, type RunningServer } from "@uaip/api";
+import { redisProjectionTarget } from "@uaip/cache";
 import {
   connectNats,
   createDatabase,
@@ -85,6 +86,21 @@ export async function startHub(
           }),
         );
       }
+      // The Redis caches are a projection too, with their checkpoint in Redis. While Redis
+      // is down it retries; if Redis comes back empty it replays the stream from the start.
+      opened.projectors.push(
+        Projector.start({
+          target: redisProjectionTarget(redis, config.namespace),
+          namespace: config.namespace,
+          js,
+          jsm,
+          logger,
+          batchSize: config.projector.batchSize,
+          batchWaitMs: config.projector.batchWaitMs,
+          lease: { db, owner: workerId, ttlMs: config.projector.leaseMs },
+          deadLetters: false,
+        }),
+      );
     }
     if (parts.includes("api")) {
       const app = createApp({ namespace: config.namespace, db, redis, nc, jsm, logger });

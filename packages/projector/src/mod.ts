@@ -6,7 +6,7 @@ export type { LeaseOptions } from "./lease.ts";
 export { acquireLease, releaseLease } from "./lease.ts";
 export type { PostgresTargetOptions } from "./postgres-target.ts";
 export { inSchema, postgresTarget } from "./postgres-target.ts";
-export type { ProjectionStatus } from "./projection-status.ts";
+export type { ProjectionStatus, StatusSource } from "./projection-status.ts";
 export { projectionStatus } from "./projection-status.ts";
 export type { ProjectionTarget, TargetBatch } from "./projection-target.ts";
 export type { ProjectorOptions, ProjectorState } from "./projector.ts";

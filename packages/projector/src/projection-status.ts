@@ -18,6 +18,13 @@ export interface ProjectionStatus {
   readonly owner: string | null;
 }
 
+/** A projection to report on; `position` reads a checkpoint kept outside PostgreSQL (Redis). */
+export interface StatusSource {
+  readonly name: string;
+  readonly stream: StreamKind;
+  readonly position?: () => Promise<number | undefined>;
+}
+
 /**
  * Where each projection stands against its stream. With `sampleMs`, the checkpoints are
  * read twice that far apart to give a rate.
@@ -26,22 +33,28 @@ export async function projectionStatus(
   db: Db,
   jsm: JetStreamManager,
   namespace: string,
-  projections: readonly { name: string; stream: StreamKind }[],
+  projections: readonly StatusSource[],
   sampleMs = 0,
 ): Promise<ProjectionStatus[]> {
   const read = async () =>
     new Map(
       (await db.selectFrom("projection_checkpoints").selectAll().execute()).map((r) => [r.name, r]),
     );
-  const first = await read();
+  const positions = async () => {
+    const rows = await read();
+    const out = new Map<string, number>();
+    for (const p of projections) out.set(p.name, (p.position ? await p.position() : rows.get(p.name)?.position) ?? 0);
+    return { rows, out };
+  };
+  const first = await positions();
   if (sampleMs > 0) await new Promise((r) => setTimeout(r, sampleMs));
-  const rows = sampleMs > 0 ? await read() : first;
+  const { rows, out: now } = sampleMs > 0 ? await positions() : first;
   const out: ProjectionStatus[] = [];
   for (const p of projections) {
     const stream = streamName(namespace, p.stream);
     const info = await jsm.streams.info(stream);
     const row = rows.get(p.name);
-    const checkpoint = row?.position ?? 0;
+    const checkpoint = now.get(p.name) ?? 0;
     const pending = Math.max(0, info.state.last_seq - checkpoint);
     let lagSeconds = 0;
     if (pending > 0) {
@@ -50,7 +63,7 @@ export async function projectionStatus(
         .catch(() => null);
       if (next) lagSeconds = Math.max(0, (Date.now() - new Date(next.timestamp).getTime()) / 1000);
     }
-    const before = first.get(p.name)?.position ?? checkpoint;
+    const before = first.out.get(p.name) ?? checkpoint;
     const leaseValid =
       row?.owner != null &&
       row.lease_until != null &&

@@ -33,6 +33,12 @@ export interface ProjectorOptions {
    * letters. `shadow` (rebuild, verify) reads with an ordered consumer and does neither.
    */
   readonly mode?: "live" | "shadow";
+  /**
+   * Publish rejected events to the dead-letter stream (live mode only). Off for a target
+   * whose stream another projection already dead-letters, so each bad event is reported once
+   * per store that records it.
+   */
+  readonly deadLetters?: boolean;
   /** Stop once this stream sequence is applied (shadow builds). */
   readonly stopAt?: number;
   /** Called after each committed batch, e.g. for a progress bar. */

@@ -1,3 +1,5 @@
+import { redisProjectionTarget } from "@uaip/cache";
+import { createRedis } from "@uaip/platform";
 import { type Projection, projections } from "@uaip/projections";
 import {
   projectionStatus,
