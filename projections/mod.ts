@@ -12,9 +12,15 @@ export type { StatusChangeRow } from "./device-status-history/status-change-row.
 export type { DeviceRow } from "./devices/device-row.ts";
 export { evolveDevice, foldDevices } from "./devices/devices-fold.ts";
 export { devicesProjection } from "./devices/devices-projection.ts";
-export { fromTable as deviceFromTable, loadDevices } from "./devices/devices-writer.ts";
-export type { Projection } from "./projection.ts";
-export { UnfoldableEventError } from "./projection.ts";
+export {
+  devicesWriter,
+  fromTable as deviceFromTable,
+  loadDevices,
+} from "./devices/devices-writer.ts";
+export type { ApplyBatch, BatchWriter, Projection } from "./projection.ts";
+export { RetryBatchError, UnfoldableEventError } from "./projection.ts";
+export type { RowCache } from "./row-cache.ts";
+export { rowCache } from "./row-cache.ts";
 export type { Reading } from "./telemetry/telemetry-fold.ts";
 export {
   emptyTelemetry,

@@ -2,6 +2,12 @@ import type { RecordedEvent, StreamKind } from "@uaip/events";
 import type { Database } from "@uaip/migrations";
 import type { Transaction } from "kysely";
 
+/** Applies one batch inside the runtime's transaction. */
+export type ApplyBatch = (
+  tx: Transaction<Database>,
+  events: readonly RecordedEvent[],
+) => Promise<void>;
+
 /**
  * A read model: which stream it folds, and how a batch of decoded events lands in
  * PostgreSQL. The runtime (packages/projector) owns consuming, the transaction, the
@@ -17,7 +23,31 @@ export interface Projection {
    * statement per event). Events arrive in stream order and may include ones already
    * applied (after a crash); the fold's sequence guard makes those no-ops.
    */
-  apply(tx: Transaction<Database>, events: readonly RecordedEvent[]): Promise<void>;
+  apply: ApplyBatch;
+  /**
+   * A writer with state of its own (e.g. a cache of current rows, checked against the table
+   * by version) for one long-running target. Without it, `apply` is used.
+   */
+  readonly createWriter?: () => BatchWriter;
+}
+
+/**
+ * A stateful writer. The runtime calls `committed()` after the batch's transaction commits
+ * and `aborted()` when it rolls back, so state kept between batches never runs ahead of the
+ * table (a retried batch must find the rows as the table has them).
+ */
+export interface BatchWriter {
+  readonly apply: ApplyBatch;
+  committed(): void;
+  aborted(): void;
+}
+
+/**
+ * Thrown by a writer that found the table not as it expected (its cache was stale): the
+ * runtime rolls the batch back and retries it, and the writer starts from the table again.
+ */
+export class RetryBatchError extends Error {
+  override readonly name = "RetryBatchError";
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Projection } from "../projection.ts";
-import { writeDevices } from "./devices-writer.ts";
+import { devicesWriter, writeDevices } from "./devices-writer.ts";
 
 /** Current state of every device, plus fleet counts by status and type. */
 export const devicesProjection: Projection = {
@@ -7,4 +7,5 @@ export const devicesProjection: Projection = {
   stream: "devices",
   tables: ["devices", "fleet_stats"],
   apply: writeDevices,
+  createWriter: () => devicesWriter(),
 };

@@ -36,6 +36,8 @@ export function postgresTarget(
   projection: Projection,
   opts: PostgresTargetOptions = {},
 ): ProjectionTarget {
+  const writer = projection.createWriter?.();
+  const apply = writer?.apply ?? projection.apply;
   return {
     name: projection.name,
     stream: projection.stream,
@@ -43,11 +45,18 @@ export function postgresTarget(
       opts.schema
         ? inSchema(db, opts.schema, (tx) => ensureCheckpoint(tx, projection.name))
         : ensureCheckpoint(db, projection.name),
-    commit: (batch: TargetBatch) =>
-      inSchema(db, opts.schema, async (tx) => {
-        if (batch.events.length > 0) await projection.apply(tx, batch.events);
-        await recordRejections(tx, projection.name, batch.rejected);
-        await advanceCheckpoint(tx, projection.name, batch.from, batch.to);
-      }),
+    async commit(batch: TargetBatch) {
+      try {
+        await inSchema(db, opts.schema, async (tx) => {
+          if (batch.events.length > 0) await apply(tx, batch.events);
+          await recordRejections(tx, projection.name, batch.rejected);
+          await advanceCheckpoint(tx, projection.name, batch.from, batch.to);
+        });
+      } catch (err) {
+        writer?.aborted();
+        throw err;
+      }
+      writer?.committed();
+    },
   };
 }

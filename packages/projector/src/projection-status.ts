@@ -43,7 +43,8 @@ export async function projectionStatus(
   const positions = async () => {
     const rows = await read();
     const out = new Map<string, number>();
-    for (const p of projections) out.set(p.name, (p.position ? await p.position() : rows.get(p.name)?.position) ?? 0);
+    for (const p of projections)
+      out.set(p.name, (p.position ? await p.position() : rows.get(p.name)?.position) ?? 0);
     return { rows, out };
   };
   const first = await positions();

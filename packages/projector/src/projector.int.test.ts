@@ -187,6 +187,7 @@ describe("projector", () => {
   it("projector - an event the fold cannot apply is isolated as a dead letter and the rest is applied", async () => {
     const poisoned: Projection = {
       ...devicesProjection,
+      createWriter: undefined,
       apply: async (tx, events) => {
         if (events.some((e) => e.event.deviceId === "poison-1"))
           throw new Error("cannot fold poison-1");
