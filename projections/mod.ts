@@ -18,7 +18,7 @@ export {
   loadDevices,
 } from "./devices/devices-writer.ts";
 export type { ApplyBatch, BatchWriter, Projection } from "./projection.ts";
-export { RetryBatchError, UnfoldableEventError } from "./projection.ts";
+export { UnfoldableEventError } from "./projection.ts";
 export type { RowCache } from "./row-cache.ts";
 export { rowCache } from "./row-cache.ts";
 export type { Reading } from "./telemetry/telemetry-fold.ts";

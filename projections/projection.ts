@@ -43,14 +43,6 @@ export interface BatchWriter {
 }
 
 /**
- * Thrown by a writer that found the table not as it expected (its cache was stale): the
- * runtime rolls the batch back and retries it, and the writer starts from the table again.
- */
-export class RetryBatchError extends Error {
-  override readonly name = "RetryBatchError";
-}
-
-/**
  * Thrown by a fold for an event that is valid on its own but cannot be applied (e.g. a
  * result for a command that was never issued). The runtime isolates it, sends it to the
  * dead letters with this message, and goes on with the rest of the batch.

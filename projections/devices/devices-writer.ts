@@ -1,7 +1,7 @@
 import type { RecordedEvent } from "@uaip/events";
 import type { Database, DevicesTable } from "@uaip/migrations";
 import { type Selectable, sql, type Transaction } from "kysely";
-import { type ApplyBatch, type BatchWriter, RetryBatchError } from "../projection.ts";
+import type { ApplyBatch, BatchWriter } from "../projection.ts";
 import { rowCache } from "../row-cache.ts";
 import type { DeviceRow } from "./device-row.ts";
 import { evolveDevice } from "./devices-fold.ts";
@@ -9,12 +9,15 @@ import { evolveDevice } from "./devices-fold.ts";
 type Tx = Transaction<Database>;
 
 /**
- * A writer for `devices` and `fleet_stats` that keeps the rows it wrote in memory. A batch
- * reads from the table only the devices it has not seen, folds in memory (collapsing to the
- * last state per device), then writes with set-based statements: one UPDATE of the changed
- * rows — each guarded by the version the writer expects, so a stale cache (another worker
- * wrote, a rebuild swapped the table, a transaction rolled back) is detected, never
- * trusted — one INSERT of new devices, and one adjustment of the counts.
+ * A writer for `devices` and `fleet_stats` that keeps committed rows in memory, so a batch
+ * reads from the table only the devices it has not seen. It folds in memory (collapsing to
+ * the last state per device) and writes with two set-based statements: one upsert of the
+ * changed rows and one adjustment of the counts.
+ *
+ * The cache is safe because anything that changes the table behind this writer — another
+ * worker's batches, a rebuild's swap — also moves the checkpoint, so this writer's next
+ * transaction fails its checkpoint compare-and-set and rolls back; on any rollback the
+ * cache is dropped and rows are read from the table again.
  */
 export function devicesWriter(opts: { cacheSize?: number } = {}): BatchWriter {
   const cache = rowCache<DeviceRow>(opts.cacheSize ?? 100_000);
@@ -36,16 +39,7 @@ export function devicesWriter(opts: { cacheSize?: number } = {}): BatchWriter {
     }
     const changed = [...after.values()].filter((row) => row !== before.get(row.id));
     if (changed.length === 0) return;
-    const existing = changed.filter((row) => before.has(row.id));
-    const created = changed.filter((row) => !before.has(row.id));
-    const written =
-      (await updateDevices(tx, existing, before)) + (await insertDevices(tx, created));
-    if (written !== changed.length) {
-      cache.clear();
-      throw new RetryBatchError(
-        `devices: ${changed.length - written} rows were not at the version expected`,
-      );
-    }
+    await upsertDevices(tx, changed);
     await adjustFleetStats(tx, changed, before);
     pending.push(...changed);
   };
@@ -58,6 +52,7 @@ export function devicesWriter(opts: { cacheSize?: number } = {}): BatchWriter {
     },
     aborted() {
       pending = [];
+      cache.clear();
     },
   };
 }
@@ -76,45 +71,20 @@ export async function loadDevices(tx: Tx, ids: readonly string[]): Promise<Map<s
   return new Map(rows.map((r) => [r.id, fromTable(r)]));
 }
 
-const recordColumns = `x(id text, name text, type text, capabilities text[], tags text[],
-  location text, firmware text, metadata jsonb, status text, status_reason text,
-  status_changed_at timestamptz, registered_at timestamptz, last_seen_at timestamptz,
-  decommissioned_at timestamptz, version bigint, expected bigint)`;
-
-/** Updates rows still at the version the writer read; returns how many it updated. */
-async function updateDevices(
-  tx: Tx,
-  rows: readonly DeviceRow[],
-  before: ReadonlyMap<string, DeviceRow>,
-): Promise<number> {
-  if (rows.length === 0) return 0;
-  const json = JSON.stringify(
-    rows.map((r) => ({ ...toRecord(r), expected: before.get(r.id)?.version })),
-  );
-  const result = await sql`
-    UPDATE devices AS d SET
-      name = x.name, type = x.type, capabilities = x.capabilities, tags = x.tags,
-      location = x.location, firmware = x.firmware, metadata = x.metadata, status = x.status,
-      status_reason = x.status_reason, status_changed_at = x.status_changed_at,
-      registered_at = x.registered_at, last_seen_at = x.last_seen_at,
-      decommissioned_at = x.decommissioned_at, version = x.version
-    FROM jsonb_to_recordset(${json}::jsonb) AS ${sql.raw(recordColumns)}
-    WHERE d.id = x.id AND d.version = x.expected`.execute(tx);
-  return Number(result.numAffectedRows ?? 0);
-}
-
-/** Inserts devices seen for the first time; one already there is left alone (and counted missing). */
-async function insertDevices(tx: Tx, rows: readonly DeviceRow[]): Promise<number> {
-  if (rows.length === 0) return 0;
+async function upsertDevices(tx: Tx, rows: readonly DeviceRow[]): Promise<void> {
   const json = JSON.stringify(rows.map(toRecord));
-  const result = await sql`
-    INSERT INTO devices (id, name, type, capabilities, tags, location, firmware, metadata, status,
-      status_reason, status_changed_at, registered_at, last_seen_at, decommissioned_at, version)
-    SELECT id, name, type, capabilities, tags, location, firmware, metadata, status,
-      status_reason, status_changed_at, registered_at, last_seen_at, decommissioned_at, version
-    FROM jsonb_to_recordset(${json}::jsonb) AS ${sql.raw(recordColumns)}
-    ON CONFLICT (id) DO NOTHING`.execute(tx);
-  return Number(result.numAffectedRows ?? 0);
+  // The version guard keeps a replayed batch from taking a row back.
+  await sql`
+    INSERT INTO devices AS d
+    SELECT * FROM jsonb_populate_recordset(null::devices, ${json}::jsonb)
+    ON CONFLICT (id) DO UPDATE SET
+      name = excluded.name, type = excluded.type, capabilities = excluded.capabilities,
+      tags = excluded.tags, location = excluded.location, firmware = excluded.firmware,
+      metadata = excluded.metadata, status = excluded.status, status_reason = excluded.status_reason,
+      status_changed_at = excluded.status_changed_at, registered_at = excluded.registered_at,
+      last_seen_at = excluded.last_seen_at, decommissioned_at = excluded.decommissioned_at,
+      version = excluded.version
+    WHERE d.version < excluded.version`.execute(tx);
 }
 
 /** Counts of live (not decommissioned) devices by status and by type. */

@@ -31,7 +31,6 @@ const transientCodes = new Set([
 export function isTransient(err: unknown): boolean {
   const e = err as { code?: unknown; name?: unknown; message?: unknown } | null;
   if (!e) return false;
-  if (e.name === "RetryBatchError") return true;
   const code = typeof e.code === "string" ? e.code : "";
   if (transientCodes.has(code)) return true;
   if (/^(08|53|57|40)/.test(code) && code.length === 5) return true;
