@@ -111,13 +111,16 @@ async function adjustFleetStats(
       return { dimension, key: k, delta: n };
     });
   if (entries.length === 0) return;
-  await sql`
+  const counts = await sql<{ count: number }>`
     INSERT INTO fleet_stats AS f (dimension, key, count)
     SELECT dimension, key, delta FROM jsonb_to_recordset(${JSON.stringify(entries)}::jsonb)
       AS x(dimension text, key text, delta bigint)
-    ON CONFLICT (dimension, key) DO UPDATE SET count = f.count + excluded.count`.execute(tx);
+    ON CONFLICT (dimension, key) DO UPDATE SET count = f.count + excluded.count
+    RETURNING count`.execute(tx);
   // A count back at zero is dropped, so the table is the same whatever the batch boundaries.
-  await sql`DELETE FROM fleet_stats WHERE count = 0`.execute(tx);
+  if (counts.rows.some((r) => Number(r.count) === 0)) {
+    await sql`DELETE FROM fleet_stats WHERE count = 0`.execute(tx);
+  }
 }
 
 function toRecord(row: DeviceRow) {
