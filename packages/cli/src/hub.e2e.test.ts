@@ -111,7 +111,7 @@ describe("walking skeleton", () => {
         const info = await t.jsm.streams.info(`${t.namespace.toUpperCase()}_DEADLETTER`);
         return info.state.messages === 4 ? info : undefined;
       },
-      5_000,
+      30_000,
       "four dead letters",
     );
     const letters = [];
@@ -177,7 +177,7 @@ describe("walking skeleton", () => {
           .executeTakeFirst();
         return row?.position === info.state.last_seq;
       },
-      5_000,
+      30_000,
       "checkpoint at the stream's last sequence",
     );
   });

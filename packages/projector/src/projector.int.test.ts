@@ -78,7 +78,7 @@ function fleetEvents(prefix: string, devices: number, statusChanges: number): De
 }
 
 const caughtUp = (seq: number) =>
-  waitFor(async () => (await readCheckpoint(t.db, "devices")) >= seq, 20_000, `checkpoint ${seq}`);
+  waitFor(async () => (await readCheckpoint(t.db, "devices")) >= seq, 60_000, `checkpoint ${seq}`);
 
 describe("projector", () => {
   it("projector - a restart resumes after the checkpoint and applies nothing twice", async () => {
@@ -107,9 +107,9 @@ describe("projector", () => {
   it("projector - with a lease, a second worker stands by and takes over when the first stops", async () => {
     const lease = (owner: string) => ({ lease: { db: t.db, owner, ttlMs: 900 } });
     const a = start(devicesProjection, lease("worker-a"));
-    await waitFor(() => a.state === "running", 5_000, "worker a running");
+    await waitFor(() => a.state === "running", 30_000, "worker a running");
     const b = start(devicesProjection, lease("worker-b"));
-    await waitFor(() => b.state === "standby", 5_000, "worker b standing by");
+    await waitFor(() => b.state === "standby", 30_000, "worker b standing by");
     const mid = await publishAll(fleetEvents("c", 30, 100));
     await caughtUp(mid);
     await a.stop();

@@ -99,7 +99,7 @@ export async function createTestHub(): Promise<TestHub> {
 /** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
   what = "condition",
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
