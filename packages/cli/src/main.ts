@@ -1,8 +1,11 @@
 import { Command } from "commander";
+import { backupCommand } from "./commands/backup.ts";
 import { devCommand } from "./commands/dev.ts";
 import { docsCommand } from "./commands/docs.ts";
 import { migrateCommand } from "./commands/migrate.ts";
 import { projectionsCommand } from "./commands/projections.ts";
+import { replayCommand } from "./commands/replay.ts";
+import { restoreCommand } from "./commands/restore.ts";
 import { startCommand } from "./commands/start.ts";
 import { streamsCommand } from "./commands/streams.ts";
 
@@ -27,6 +30,9 @@ program.addCommand(devCommand());
 program.addCommand(migrateCommand());
 program.addCommand(streamsCommand());
 program.addCommand(projectionsCommand());
+program.addCommand(replayCommand());
+program.addCommand(backupCommand());
+program.addCommand(restoreCommand());
 program.addCommand(docsCommand());
 
 await program.parseAsync(process.argv);
