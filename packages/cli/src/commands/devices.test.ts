@@ -4,7 +4,11 @@ import { credentialsText } from "./devices.ts";
 describe("uaip devices credentials", () => {
   it("devices credentials - prints the seed, the inbox prefix and a server entry limited to the device", () => {
     const { text, json } = credentialsText("uaip", "lamp-1");
-    const j = json as { seed: string; publicKey: string; permissions: { publish: { allow: string[] } } };
+    const j = json as {
+      seed: string;
+      publicKey: string;
+      permissions: { publish: { allow: string[] } };
+    };
     expect(j.seed).toMatch(/^SU[A-Z2-7]{56}$/);
     expect(j.publicKey).toMatch(/^U[A-Z2-7]{55}$/);
     expect(text).toContain(`UAIP_DEVICE_SEED=${j.seed}`);

@@ -4,7 +4,10 @@ import { Command } from "commander";
 import { cliContext, run, UsageError } from "../context.ts";
 
 /** What `uaip devices credentials` prints, as text. */
-export function credentialsText(namespace: string, deviceId: string): { text: string; json: unknown } {
+export function credentialsText(
+  namespace: string,
+  deviceId: string,
+): { text: string; json: unknown } {
   let c: ReturnType<typeof createDeviceCredentials>;
   try {
     c = createDeviceCredentials(namespace, deviceId);
@@ -35,7 +38,14 @@ ${entry}
 `;
   return {
     text,
-    json: { namespace, deviceId, seed: c.seed, publicKey: c.publicKey, inboxPrefix, permissions: c.permissions },
+    json: {
+      namespace,
+      deviceId,
+      seed: c.seed,
+      publicKey: c.publicKey,
+      inboxPrefix,
+      permissions: c.permissions,
+    },
   };
 }
 
@@ -46,7 +56,9 @@ ${entry}
  * uaip devices credentials lamp-1 [--json]
  */
 export function devicesCommand(): Command {
-  const cmd = new Command("devices").description("Per-device tasks: NATS credentials (UAIP_NAMESPACE)");
+  const cmd = new Command("devices").description(
+    "Per-device tasks: NATS credentials (UAIP_NAMESPACE)",
+  );
   cmd
     .command("credentials")
     .argument("<id>", "the device id (1-64 letters, digits, '_' or '-')")

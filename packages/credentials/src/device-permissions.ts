@@ -1,0 +1,38 @@
+import { deviceSubjects } from "@uaip/device-protocol";
+
+/** A nats-server permission block (the `permissions` of one user). */
+export interface NatsPermissions {
+  readonly publish: { readonly allow: readonly string[] };
+  readonly subscribe: { readonly allow: readonly string[] };
+  /** Lets the device answer a request it received (the command reply), once, and nothing else. */
+  readonly allow_responses: { readonly max: number; readonly expires: string };
+}
+
+/**
+ * What one device may do on NATS: publish only its own events, telemetry, heartbeats and
+ * command outcomes; subscribe only to its command inbox and to its own reply subjects
+ * (where its JetStream acks arrive); answer the requests it receives. Anything else the
+ * server refuses with a permissions violation.
+ *
+ * @example
+ * devicePermissions("uaip", "lamp-1").publish.allow; // ["uaip.device.lamp-1.>", "uaip.telemetry.lamp-1", …]
+ */
+export function devicePermissions(namespace: string, deviceId: string): NatsPermissions {
+  const s = deviceSubjects(namespace, deviceId);
+  const ns = namespace;
+  return {
+    publish: {
+      allow: [
+        // registered, updated, status (and decommissioned); plus the heartbeat subject
+        `${ns}.device.${deviceId}.>`,
+        `${ns}.telemetry.${deviceId}`,
+        // a device reports how its commands went; it cannot issue or cancel them
+        `${ns}.command.${deviceId}.*.acknowledged`,
+        `${ns}.command.${deviceId}.*.completed`,
+        `${ns}.command.${deviceId}.*.failed`,
+      ],
+    },
+    subscribe: { allow: [s.inbox, `${s.replyPrefix}.>`] },
+    allow_responses: { max: 1, expires: "1m" },
+  };
+}

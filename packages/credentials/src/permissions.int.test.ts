@@ -1,0 +1,154 @@
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import {
+  connect,
+  type NatsConnection,
+  nkeyAuthenticator,
+  PermissionViolationError,
+} from "@nats-io/transport-node";
+import { type CommandReply, deviceSubjects } from "@uaip/device-protocol";
+import { connectDevice } from "@uaip/device-sdk";
+import { startTestNatsServer, type TestNatsServer } from "@uaip/device-sdk/testing";
+import { createEvent, streamName } from "@uaip/events";
+import { applyStreams, streamDefinitions } from "@uaip/streams";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDeviceCredentials, type DeviceCredentials } from "./device-credentials.ts";
+import { renderServerConfig } from "./nats-config.ts";
+
+const ns = "perm";
+const hubUser = { user: "hub", password: "hub-secret" };
+let a: DeviceCredentials;
+let b: DeviceCredentials;
+let server: TestNatsServer;
+let hub: NatsConnection;
+const open: NatsConnection[] = [];
+
+beforeAll(async () => {
+  a = createDeviceCredentials(ns, "dev-a");
+  b = createDeviceCredentials(ns, "dev-b");
+  server = await startTestNatsServer((port, storeDir) =>
+    renderServerConfig({ port, storeDir, hub: hubUser, devices: [a, b] }),
+  );
+  hub = await connect({ servers: server.url, user: hubUser.user, pass: hubUser.password });
+  await applyStreams(await jetstreamManager(hub), streamDefinitions(ns));
+});
+afterAll(async () => {
+  for (const nc of open) await nc.close().catch(() => {});
+  await hub?.close();
+  await server?.close();
+});
+
+/** A raw connection as device A, as a misbehaving client would open it. */
+async function asDeviceA(): Promise<{ nc: NatsConnection; errors: Error[] }> {
+  const nc = await connect({
+    servers: server.url,
+    authenticator: nkeyAuthenticator(new TextEncoder().encode(a.seed)),
+    inboxPrefix: deviceSubjects(ns, "dev-a").replyPrefix,
+  });
+  open.push(nc);
+  const errors: Error[] = [];
+  void (async () => {
+    for await (const s of nc.status()) if (s.type === "error") errors.push(s.error);
+  })();
+  return { nc, errors };
+}
+
+const subjectsIn = async (kind: "devices" | "telemetry" | "commands") =>
+  Object.keys(
+    (
+      await (
+        await jetstreamManager(hub)
+      ).streams.info(streamName(ns, kind), { subjects_filter: ">" })
+    ).state.subjects ?? {},
+  );
+
+describe("device permissions", () => {
+  it("permissions - device A with its nkey registers, reports and answers commands through the SDK", async () => {
+    const device = await connectDevice({
+      servers: server.url,
+      namespace: ns,
+      deviceId: "dev-a",
+      credentials: { nkeySeed: a.seed },
+      heartbeatMs: 50,
+    });
+    device.onCommand("ping", () => "pong");
+    await device.register({ name: "A", type: "sensor", capabilities: ["ping"] });
+    await device.reportTelemetry({ t: 1 });
+    const reply = await hub.request(
+      deviceSubjects(ns, "dev-a").inbox,
+      JSON.stringify({
+        commandId: "c1",
+        name: "ping",
+        params: {},
+        expiresAt: new Date(Date.now() + 60_000).toISOString(),
+        attempt: 1,
+      }),
+      { timeout: 2_000 },
+    );
+    expect(reply.json<CommandReply>()).toEqual({ status: "completed", result: "pong" });
+    await device.close();
+    expect(await subjectsIn("devices")).toEqual(
+      expect.arrayContaining([`${ns}.device.dev-a.registered`, `${ns}.device.dev-a.status`]),
+    );
+    expect(await subjectsIn("telemetry")).toEqual([`${ns}.telemetry.dev-a`]);
+  });
+
+  it("permissions - device A cannot publish as device B: the server refuses and nothing is stored", async () => {
+    const { nc, errors } = await asDeviceA();
+    const js = jetstream(nc, { timeout: 1_000 });
+    const asB = createEvent("device.status_changed", "dev-b", { status: "offline" });
+    await expect(
+      js.publish(`${ns}.device.dev-b.status`, JSON.stringify(asB), { msgID: asB.id }),
+    ).rejects.toThrow();
+    nc.publish(`${ns}.telemetry.dev-b`, JSON.stringify({ data: { metrics: { fake: 1 } } }));
+    nc.publish(`${ns}.command.dev-a.c9.issued`, "{}");
+    await nc.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    const denied = errors
+      .filter((e) => e instanceof PermissionViolationError)
+      .map((e) => (e as PermissionViolationError).subject);
+    expect(denied).toEqual(
+      expect.arrayContaining([
+        `${ns}.device.dev-b.status`,
+        `${ns}.telemetry.dev-b`,
+        `${ns}.command.dev-a.c9.issued`,
+      ]),
+    );
+    expect((await subjectsIn("devices")).filter((s) => s.includes("dev-b"))).toEqual([]);
+    expect((await subjectsIn("telemetry")).filter((s) => s.includes("dev-b"))).toEqual([]);
+    expect((await subjectsIn("commands")).filter((s) => s.endsWith(".issued"))).toEqual([]);
+  });
+
+  it("permissions - device A cannot read B's inbox, B's replies or the hub's", async () => {
+    const { nc } = await asDeviceA();
+    for (const subject of [
+      deviceSubjects(ns, "dev-b").inbox,
+      `${deviceSubjects(ns, "dev-b").replyPrefix}.>`,
+      "_INBOX.>",
+      `${ns}.>`,
+    ]) {
+      const sub = nc.subscribe(subject);
+      await nc.flush();
+      const closed = await Promise.race([
+        sub.closed,
+        new Promise((r) => setTimeout(() => r("still open"), 1_000)),
+      ]);
+      expect(closed, subject).toBeInstanceOf(PermissionViolationError);
+    }
+  });
+
+  it("permissions - without credentials, or with another device's id, nothing gets in", async () => {
+    await expect(connect({ servers: server.url, maxReconnectAttempts: 0 })).rejects.toThrow(
+      /Authorization/i,
+    );
+    // B's key but A's inbox prefix: its JetStream acks cannot reach it, so it cannot store anything.
+    const nc = await connect({
+      servers: server.url,
+      authenticator: nkeyAuthenticator(new TextEncoder().encode(b.seed)),
+      inboxPrefix: deviceSubjects(ns, "dev-a").replyPrefix,
+    });
+    open.push(nc);
+    const sub = nc.subscribe(deviceSubjects(ns, "dev-a").inbox);
+    await nc.flush();
+    expect(await sub.closed).toBeInstanceOf(PermissionViolationError);
+  });
+});

@@ -1,0 +1,57 @@
+import { CommandIdSchema, IsoTimeSchema, NameTokenSchema } from "@uaip/events";
+import * as v from "valibot";
+
+/**
+ * What the dispatcher sends to `<ns>.inbox.<deviceId>` (core request/reply). The device
+ * must drop a `commandId` it has already accepted: a dispatcher restart may send it again.
+ */
+export const CommandRequestSchema = v.object({
+  commandId: CommandIdSchema,
+  name: NameTokenSchema,
+  params: v.record(v.string(), v.unknown()),
+  expiresAt: IsoTimeSchema,
+  attempt: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
+export type CommandRequest = v.InferOutput<typeof CommandRequestSchema>;
+
+const ErrorSchema = v.object({
+  message: v.pipe(v.string(), v.maxLength(2048)),
+  code: v.optional(v.pipe(v.string(), v.maxLength(64))),
+});
+
+/**
+ * The device's one reply to a command request:
+ * - `completed` / `failed`: the handler finished within the reply window; the dispatcher
+ *   appends delivered, acknowledged and the outcome, in that order;
+ * - `accepted`: the handler runs on; the dispatcher appends delivered and acknowledged, and
+ *   the device publishes `command.completed` / `command.failed` itself when it ends;
+ * - `rejected`: the device will not run it (no handler for the name); the dispatcher
+ *   appends delivered and failed.
+ * `duplicate: true` says the device had seen the command id before and did not run it again.
+ */
+export const CommandReplySchema = v.variant("status", [
+  v.object({ status: v.literal("accepted"), duplicate: v.optional(v.boolean()) }),
+  v.object({
+    status: v.literal("completed"),
+    result: v.optional(v.unknown()),
+    duplicate: v.optional(v.boolean()),
+  }),
+  v.object({
+    status: v.literal("failed"),
+    error: ErrorSchema,
+    duplicate: v.optional(v.boolean()),
+  }),
+  v.object({ status: v.literal("rejected"), error: ErrorSchema }),
+]);
+export type CommandReply = v.InferOutput<typeof CommandReplySchema>;
+
+/** Event ids (and `Nats-Msg-Id`s) of a command's phases, the same whoever appends them. */
+export const commandEventId = {
+  issued: (commandId: string) => `${commandId}.issued`,
+  delivered: (commandId: string, attempt: number) => `${commandId}.delivered.${attempt}`,
+  acknowledged: (commandId: string) => `${commandId}.acknowledged`,
+  /** One id for either outcome: a second outcome within the duplicate window is dropped. */
+  outcome: (commandId: string) => `${commandId}.outcome`,
+  expired: (commandId: string) => `${commandId}.expired`,
+  cancelled: (commandId: string) => `${commandId}.cancelled`,
+};

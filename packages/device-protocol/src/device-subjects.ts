@@ -1,0 +1,35 @@
+/**
+ * The subjects of one device beyond the event catalog's: where it receives commands, where
+ * it sends heartbeats, and the reply prefix its own requests (JetStream acks) use. All of
+ * them carry the device id, so a per-device permission can name them (see @uaip/credentials).
+ *
+ * @example
+ * const s = deviceSubjects("uaip", "lamp-1");
+ * s.inbox;       // "uaip.inbox.lamp-1"
+ * s.heartbeat;   // "uaip.device.lamp-1.presence.heartbeat" (core NATS, never stored)
+ * s.replyPrefix; // "_INBOX.uaip.lamp-1"
+ */
+export function deviceSubjects(namespace: string, deviceId: string) {
+  return {
+    /** Core subject the device answers command requests on. */
+    inbox: `${namespace}.inbox.${deviceId}`,
+    /**
+     * Core subject for heartbeats. Five tokens, so the DEVICES stream (`<ns>.device.*.*`)
+     * does not capture it, while the device's `<ns>.device.<id>.>` permission allows it.
+     */
+    heartbeat: `${namespace}.device.${deviceId}.presence.heartbeat`,
+    /**
+     * Inbox prefix for the device's connection (`inboxPrefix` in nats.js), so JetStream acks
+     * come back on subjects no other device may subscribe to.
+     */
+    replyPrefix: `_INBOX.${namespace}.${deviceId}`,
+  };
+}
+
+/**
+ * Core-NATS filters that see every message a device sends: its events (and heartbeats),
+ * its telemetry, and its command outcomes. The presence tracker subscribes to these.
+ */
+export function presenceFilters(namespace: string): string[] {
+  return [`${namespace}.device.*.>`, `${namespace}.telemetry.*`, `${namespace}.command.*.*.*`];
+}

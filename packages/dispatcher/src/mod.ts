@@ -1,0 +1,14 @@
+export type { DeliveryResult } from "./command-delivery.ts";
+export { deliverCommand } from "./command-delivery.ts";
+export type { CommandDispatcherOptions, DispatcherState } from "./command-dispatcher.ts";
+export { CommandDispatcher, defaultDeliveryPolicy } from "./command-dispatcher.ts";
+export type { DeliveryPolicy } from "./dispatch-session.ts";
+export { KvLease, leaseBucketName, openLeaseBucket } from "./kv-lease.ts";
+export type { OpenCommand, OpenCommandChange, OpenCommandRow } from "./open-commands.ts";
+export { OpenCommands } from "./open-commands.ts";
+export type { DevicePresence, PresenceTrackerOptions } from "./presence-tracker.ts";
+export { PresenceTracker } from "./presence-tracker.ts";
+export type { PresenceWatchdogOptions } from "./presence-watchdog.ts";
+export { PresenceWatchdog } from "./presence-watchdog.ts";
+export type { DispatcherSettings, RunningDispatcher } from "./start-dispatcher.ts";
+export { defaultDispatcherSettings, startDispatcher } from "./start-dispatcher.ts";

@@ -1,0 +1,103 @@
+import { createApp, HttpProblem, listen, type RunningServer } from "@uaip/api";
+import { projections } from "@uaip/projections";
+import { Projector, postgresTarget } from "@uaip/projector";
+import { createTestHub, type TestHub } from "@uaip/testkit";
+import { Hono } from "hono";
+import type { WriteDeps } from "../write-deps.ts";
+import { writeRoutes } from "../write-routes.ts";
+
+/** What one HTTP call answered. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the body holds
+  readonly body: any;
+}
+
+/**
+ * A test's own hub for the write side: an isolated namespace and database (testkit), the
+ * real projectors, and the API (auth off) with the write routes mounted under `/api/v1`
+ * ahead of it, served on a free port.
+ */
+export interface WriteTestHub extends AsyncDisposable {
+  readonly t: TestHub;
+  readonly deps: WriteDeps;
+  readonly url: string;
+  readonly projectors: readonly Projector[];
+  http(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<HttpAnswer>;
+  close(): Promise<void>;
+}
+
+export async function startWriteTestHub(
+  opts: { batchWaitMs?: number } = {},
+): Promise<WriteTestHub> {
+  const t = await createTestHub();
+  const projectors = projections.map((p) =>
+    Projector.start({
+      target: postgresTarget(t.db, p),
+      namespace: t.namespace,
+      js: t.js,
+      jsm: t.jsm,
+      logger: t.logger,
+      batchSize: 500,
+      batchWaitMs: opts.batchWaitMs ?? 10,
+    }),
+  );
+  const deps: WriteDeps = {
+    namespace: t.namespace,
+    nc: t.nc,
+    jsm: t.jsm,
+    db: t.db,
+    logger: t.logger,
+  };
+  const apiDeps = { ...deps, redis: t.redis, logger: t.logger, options: { auth: "off" } };
+  const app = new Hono();
+  app.route("/api/v1", writeRoutes(deps));
+  app.route("/", createApp(apiDeps as Parameters<typeof createApp>[0]) as unknown as Hono);
+  app.onError((err, c) => {
+    if (err instanceof HttpProblem) {
+      return c.body(JSON.stringify(err.problem), err.problem.status as 400, {
+        "content-type": "application/problem+json",
+      });
+    }
+    t.logger.error({ err }, "unhandled");
+    return c.json({ status: 500, detail: String(err) }, 500);
+  });
+  const server: RunningServer = await listen(app, "127.0.0.1", 0);
+  const close = async () => {
+    await server.close();
+    await Promise.all(projectors.map((p) => p.stop()));
+    await t.close();
+  };
+  return {
+    t,
+    deps,
+    url: server.url,
+    projectors,
+    async http(method, path, body, headers = {}) {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...headers,
+        },
+        ...(body === undefined
+          ? {}
+          : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {}
+      return { status: res.status, headers: res.headers, body: parsed };
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

@@ -1,0 +1,20 @@
+import type { JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { Db, Logger } from "@uaip/platform";
+
+/**
+ * What the write functions need: the log (NATS, JetStream) and the read models (PostgreSQL)
+ * they consult. A subset of the API's deps, so the API passes its own.
+ */
+export interface WriteDeps {
+  readonly namespace: string;
+  readonly nc: NatsConnection;
+  readonly jsm: JetStreamManager;
+  readonly db: Db;
+  readonly logger?: Logger;
+  /**
+   * Longest a write waits for the devices projection to reach the device's latest
+   * registry event before it reads capabilities from it (then 503). Default 3 000.
+   */
+  readonly projectionWaitMs?: number;
+}

@@ -1,0 +1,74 @@
+import { HttpProblem, problems } from "@uaip/api";
+import {
+  CommandFinalError,
+  CommandNotSupportedError,
+  DeviceDecommissionedError,
+  DeviceExistsError,
+  IdempotencyKeyReusedError,
+  InvalidInputError,
+  ProjectionBehindError,
+  UnknownCommandError,
+  UnknownDeviceError,
+  VersionMismatchError,
+} from "./write-errors.ts";
+
+const base = "https://uaip.dev/problems/";
+
+const problem = (slug: string, title: string, status: number, detail: string, extra = {}) =>
+  new HttpProblem({ type: `${base}${slug}`, title, status, detail, ...extra });
+
+/** 413 for a body past the write routes' limit. */
+export function payloadTooLarge(limit: number): HttpProblem {
+  return problem(
+    "payload-too-large",
+    "Payload too large",
+    413,
+    `the request body exceeds ${limit} bytes`,
+    {
+      limit,
+    },
+  );
+}
+
+/**
+ * The HTTP problem for a write error: 400 bad input, 404 unknown device or command, 409
+ * conflict (exists, decommissioned, already ended), 412 stale If-Match, 422 command not
+ * supported or Idempotency-Key reused, 503 projection behind. Anything else is rethrown
+ * as is, for the app's error handler.
+ */
+export function toProblem(err: unknown): unknown {
+  if (err instanceof InvalidInputError) return problems.validation(err.issues, err.where);
+  if (err instanceof UnknownDeviceError || err instanceof UnknownCommandError)
+    return problems.notFound(err.message);
+  if (err instanceof DeviceExistsError)
+    return problem("conflict", "Conflict", 409, err.message, { deviceId: err.deviceId });
+  if (err instanceof DeviceDecommissionedError)
+    return problem("decommissioned", "Device decommissioned", 409, err.message, {
+      deviceId: err.deviceId,
+      seq: err.seq,
+    });
+  if (err instanceof CommandFinalError)
+    return problem("command-ended", "Command already ended", 409, err.message, {
+      commandId: err.commandId,
+      state: err.state,
+    });
+  if (err instanceof VersionMismatchError)
+    return problem("precondition-failed", "Precondition failed", 412, err.message, {
+      deviceId: err.deviceId,
+      expected: err.expected,
+      current: err.current,
+    });
+  if (err instanceof CommandNotSupportedError)
+    return problem("command-not-supported", "Command not supported", 422, err.message, {
+      deviceId: err.deviceId,
+      command: err.command,
+      capabilities: err.capabilities,
+    });
+  if (err instanceof IdempotencyKeyReusedError)
+    return problem("idempotency-key-reused", "Idempotency-Key reused", 422, err.message, {
+      commandId: err.commandId,
+    });
+  if (err instanceof ProjectionBehindError)
+    return problems.unavailable(err.message, { projection: err.projection, wanted: err.wanted });
+  return err;
+}
