@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { createApp, listen, type RunningServer } from "@uaip/api";
 import { redisProjectionTarget } from "@uaip/cache";
+import { type RunningDispatcher, startDispatcher } from "@uaip/dispatcher";
 import {
   connectNats,
   createDatabase,
@@ -41,11 +42,13 @@ export async function startHub(
     db?: Db;
     redis?: Redis;
     server?: RunningServer;
+    dispatcher?: RunningDispatcher;
     projectors: Projector[];
   } = { projectors: [] };
   const stop = async () => {
     await opened.server?.close();
     await Promise.all(opened.projectors.map((p) => p.stop()));
+    await opened.dispatcher?.stop();
     await opened.nc?.drain().catch(() => {});
     await opened.db?.destroy();
     opened.redis?.disconnect();
@@ -69,9 +72,9 @@ export async function startHub(
         ),
       );
 
+    // Several hub processes may run projectors and dispatchers: leases pick one of each.
+    const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
     if (parts.includes("projectors")) {
-      // Several hub processes may run projectors: each projection's lease picks one worker.
-      const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
       for (const projection of projections) {
         opened.projectors.push(
           Projector.start({
@@ -100,6 +103,18 @@ export async function startHub(
           lease: { db, owner: workerId, ttlMs: config.projector.leaseMs },
           deadLetters: false,
         }),
+      );
+    }
+    if (parts.includes("dispatcher")) {
+      opened.dispatcher = await startDispatcher(
+        {
+          nc,
+          db,
+          namespace: config.namespace,
+          logger: logger.child({ part: "dispatcher" }),
+          owner: workerId,
+        },
+        config.dispatcher,
       );
     }
     if (parts.includes("api")) {

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { backupCommand } from "./commands/backup.ts";
 import { devCommand } from "./commands/dev.ts";
+import { devicesCommand } from "./commands/devices.ts";
 import { docsCommand } from "./commands/docs.ts";
 import { migrateCommand } from "./commands/migrate.ts";
 import { projectionsCommand } from "./commands/projections.ts";
@@ -30,6 +31,7 @@ program.addCommand(devCommand());
 program.addCommand(migrateCommand());
 program.addCommand(streamsCommand());
 program.addCommand(projectionsCommand());
+program.addCommand(devicesCommand());
 program.addCommand(replayCommand());
 program.addCommand(backupCommand());
 program.addCommand(restoreCommand());

@@ -3,17 +3,16 @@
  *
  *   node --import tsx packages/dispatcher/src/dispatcher-process.ts
  *
- * Configured like the hub (NATS_URL, DATABASE_URL, UAIP_NAMESPACE, LOG_LEVEL, …) plus the
- * variables in dispatcher-settings-env.ts. The failover tests run it as a child process;
+ * Configured like the hub (NATS_URL, DATABASE_URL, UAIP_NAMESPACE, LOG_LEVEL,
+ * DISPATCHER_*, PRESENCE_TIMEOUT_MS, …). The failover tests run it as a child process;
  * `uaip start --only dispatcher` does the same inside the hub.
  */
 import { connectNats, createDatabase, createLogger, loadConfig } from "@uaip/platform";
-import { dispatcherSettingsFromEnv } from "./dispatcher-settings-env.ts";
 import { startDispatcher } from "./start-dispatcher.ts";
 
 try {
   const config = loadConfig(process.env);
-  const settings = dispatcherSettingsFromEnv(process.env);
+  const settings = config.dispatcher;
   const logger = createLogger(config.logLevel, "uaip-dispatcher");
   const nc = await connectNats(config.nats, "uaip-dispatcher");
   const db = createDatabase(config.databaseUrl, { name: "uaip-dispatcher", max: 4 });

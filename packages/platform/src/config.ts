@@ -92,6 +92,26 @@ export const configVariables = {
     schema: int(500, 600_000),
     doc: "How long a projector's lease lasts unrenewed: the longest a standby waits to take over from a dead worker",
   },
+  DISPATCHER_LEASE_MS: {
+    default: "10000",
+    schema: int(500, 600_000),
+    doc: "How long the dispatcher's and the presence watchdog's leases last unrenewed: the longest a standby waits to take over",
+  },
+  DISPATCHER_REQUEST_TIMEOUT_MS: {
+    default: "5000",
+    schema: int(100, 600_000),
+    doc: "How long a device has to answer a command request before it is retried (with backoff)",
+  },
+  DISPATCHER_MAX_IN_FLIGHT: {
+    default: "256",
+    schema: int(1, 100_000),
+    doc: "Most command requests awaiting a device's answer at once",
+  },
+  PRESENCE_TIMEOUT_MS: {
+    default: "30000",
+    schema: int(500, 86_400_000),
+    doc: "Silence after which an online device is declared offline (heartbeat timeout)",
+  },
   PROJECTOR_BATCH_WAIT_MS: {
     default: "20",
     schema: int(1, 60_000),
@@ -109,6 +129,12 @@ export interface HubConfig {
   readonly http: { readonly host: string; readonly port: number };
   readonly namespace: string;
   readonly logLevel: Parsed["LOG_LEVEL"];
+  readonly dispatcher: {
+    readonly leaseMs: number;
+    readonly requestTimeoutMs: number;
+    readonly maxInFlight: number;
+    readonly presenceTimeoutMs: number;
+  };
   readonly projector: {
     readonly batchSize: number;
     readonly batchWaitMs: number;
@@ -156,6 +182,12 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
     http: { host: p.HOST, port: p.PORT },
     namespace: p.UAIP_NAMESPACE,
     logLevel: p.LOG_LEVEL,
+    dispatcher: {
+      leaseMs: p.DISPATCHER_LEASE_MS,
+      requestTimeoutMs: p.DISPATCHER_REQUEST_TIMEOUT_MS,
+      maxInFlight: p.DISPATCHER_MAX_IN_FLIGHT,
+      presenceTimeoutMs: p.PRESENCE_TIMEOUT_MS,
+    },
     projector: {
       batchSize: p.PROJECTOR_BATCH_SIZE,
       batchWaitMs: p.PROJECTOR_BATCH_WAIT_MS,
