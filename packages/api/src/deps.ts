@@ -2,6 +2,9 @@ import type { JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Db, Logger } from "@uaip/platform";
 import type { Redis } from "ioredis";
+import type { ApiOptions } from "./api-options.ts";
+import type { ApiServices } from "./api-services.ts";
+import type { Route } from "./route-spec.ts";
 
 /** What the API needs from the process; tests pass their own isolated set. */
 export interface ApiDeps {
@@ -11,4 +14,15 @@ export interface ApiDeps {
   readonly nc: NatsConnection;
   readonly jsm: JetStreamManager;
   readonly logger: Logger;
+  /** Behaviour chosen by configuration; anything left out takes its default (auth required). */
+  readonly options?: Partial<ApiOptions>;
+  /**
+   * More routes, from packages the API must not import (the write side): declared with
+   * `defineRoute`, they get the same auth, validation, read-your-writes, metrics and
+   * OpenAPI entry as the API's own.
+   *
+   * @example
+   * createApp({ ...deps, routes: (s) => writeRouteSpecs({ ...deps, js: s.js }) });
+   */
+  readonly routes?: (s: ApiServices) => readonly Route[];
 }

@@ -12,16 +12,23 @@ export interface Problem {
   readonly [extra: string]: unknown;
 }
 
-/** Thrown by handlers; turned into `application/problem+json` by the app's error handler. */
+/**
+ * Thrown by handlers and middleware; turned into `application/problem+json` by the app's
+ * error handler, with `headers` (e.g. `Retry-After`) added to the response.
+ */
 export class HttpProblem extends Error {
   override readonly name = "HttpProblem";
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
     super(problem.detail ?? problem.title);
   }
 }
 
 const typeBase = "https://uaip.dev/problems/";
 
+/** The problems the API answers with, one constructor each, so every route says them alike. */
 export const problems = {
   validation: (errors: readonly FieldIssue[], where: string) =>
     new HttpProblem({
@@ -31,6 +38,19 @@ export const problems = {
       detail: `${where}: ${errors.map((e) => `${e.field} (${e.rule}): ${e.message}`).join("; ")}`,
       errors,
     }),
+  unauthorized: (detail: string) =>
+    new HttpProblem(
+      { type: `${typeBase}unauthorized`, title: "Unauthorized", status: 401, detail },
+      { "www-authenticate": 'Bearer realm="uaip"' },
+    ),
+  forbidden: (detail: string, extra: Record<string, unknown> = {}) =>
+    new HttpProblem({
+      type: `${typeBase}forbidden`,
+      title: "Forbidden",
+      status: 403,
+      detail,
+      ...extra,
+    }),
   notFound: (what: string) =>
     new HttpProblem({
       type: `${typeBase}not-found`,
@@ -38,18 +58,46 @@ export const problems = {
       status: 404,
       detail: what,
     }),
-  unavailable: (detail: string, extra: Record<string, unknown> = {}) =>
+  payloadTooLarge: (limit: number) =>
     new HttpProblem({
-      type: `${typeBase}unavailable`,
-      title: "Service unavailable",
-      status: 503,
-      detail,
-      ...extra,
+      type: `${typeBase}payload-too-large`,
+      title: "Payload too large",
+      status: 413,
+      detail: `the request body exceeds ${limit} bytes`,
+      limit,
     }),
+  tooManyRequests: (retryAfterSeconds: number, limit: number) =>
+    new HttpProblem(
+      {
+        type: `${typeBase}rate-limited`,
+        title: "Too many requests",
+        status: 429,
+        detail: `this key may make ${limit} requests per second; retry in ${retryAfterSeconds} s`,
+        retryAfter: retryAfterSeconds,
+      },
+      { "retry-after": String(retryAfterSeconds) },
+    ),
+  unavailable: (detail: string, extra: Record<string, unknown> = {}, retryAfterSeconds = 1) =>
+    new HttpProblem(
+      {
+        type: `${typeBase}unavailable`,
+        title: "Service unavailable",
+        status: 503,
+        detail,
+        ...extra,
+      },
+      { "retry-after": String(retryAfterSeconds) },
+    ),
 };
 
-export function problemResponse(c: Context, problem: Problem): Response {
+/** Writes a problem as `application/problem+json`. */
+export function problemResponse(
+  c: Context,
+  problem: Problem,
+  headers: Readonly<Record<string, string>> = {},
+): Response {
   return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
+    ...headers,
     "content-type": "application/problem+json",
   });
 }

@@ -1,6 +1,5 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import type { Hono } from "hono";
 
 export interface RunningServer extends AsyncDisposable {
   readonly url: string;
@@ -8,7 +7,11 @@ export interface RunningServer extends AsyncDisposable {
 }
 
 /** Listens on host:port (port 0 picks a free one) and resolves once it accepts requests. */
-export function listen(app: Hono, host: string, port: number): Promise<RunningServer> {
+export function listen(
+  app: { fetch: (request: Request) => Response | Promise<Response> },
+  host: string,
+  port: number,
+): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
       const shownHost = host.includes(":") ? `[${host}]` : host;

@@ -1,55 +1,157 @@
 import { type StreamKind, StreamKinds, streamName } from "@uaip/events";
-import { Hono } from "hono";
+import { type ProjectionStatus, projectionStatus } from "@uaip/projector";
 import { sql } from "kysely";
-import type { ApiDeps } from "../deps.ts";
+import * as v from "valibot";
+import type { ApiServices } from "../api-services.ts";
+import { projectionSources } from "../projection-sources.ts";
+import { defineRoute, type Route } from "../route-spec.ts";
 
 type Check = { status: "up" | "down"; latencyMs?: number; error?: string };
 
 const CHECK_TIMEOUT_MS = 2_000;
 
+function within<T>(fn: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    fn(),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+        CHECK_TIMEOUT_MS,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 async function timed(fn: () => Promise<unknown>): Promise<Check> {
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      fn(),
-      new Promise((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
-          CHECK_TIMEOUT_MS,
-        );
-      }),
-    ]);
+    await within(fn);
     return { status: "up", latencyMs: Math.round((performance.now() - started) * 10) / 10 };
   } catch (err) {
     return { status: "down", error: (err as Error).message };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
-/** `/health/live` (the process answers) and `/health/ready` (its dependencies do). */
-export function healthRoutes(deps: ApiDeps) {
-  return new Hono()
-    .get("/live", (c) => c.json({ status: "ok" }))
-    .get("/ready", async (c) => {
-      const [nats, postgres, redis, ...streams] = await Promise.all([
-        timed(() => deps.nc.rtt()),
-        timed(() => sql`select 1`.execute(deps.db)),
-        timed(() => deps.redis.ping()),
-        ...StreamKinds.map((kind: StreamKind) =>
-          timed(() => deps.jsm.streams.info(streamName(deps.namespace, kind))),
+const CheckSchema = v.object({
+  status: v.picklist(["up", "down"]),
+  latencyMs: v.optional(v.number()),
+  error: v.optional(v.string()),
+});
+
+const ProjectionCheckSchema = v.object({
+  status: v.picklist(["up", "down"]),
+  checkpoint: v.optional(v.number()),
+  pending: v.optional(v.number()),
+  lagSeconds: v.optional(v.number()),
+  error: v.optional(v.string()),
+});
+
+const ReadySchema = v.pipe(
+  v.object({
+    status: v.picklist(["ready", "not ready"]),
+    components: v.object({
+      nats: CheckSchema,
+      postgres: CheckSchema,
+      redis: CheckSchema,
+      streams: v.record(v.string(), CheckSchema),
+      projections: v.record(v.string(), ProjectionCheckSchema),
+    }),
+  }),
+  v.title("Readiness"),
+);
+
+/** `/health/live` (the process answers) and `/health/ready` (its dependencies do, and projections keep up). */
+export function healthRoutes(s: ApiServices): Route[] {
+  const { deps, options } = s;
+  const scope = options.healthAuth ? "read" : null;
+
+  const projectionChecks = async (): Promise<
+    Record<string, v.InferOutput<typeof ProjectionCheckSchema>>
+  > => {
+    let status: ProjectionStatus[];
+    try {
+      // The Redis projection counts once it has started (its checkpoint exists).
+      const sources = projectionSources(deps.redis, deps.namespace);
+      const started = await Promise.all(
+        sources.map(async (p) => !p.position || (await p.position()) !== undefined),
+      );
+      status = await within(() =>
+        projectionStatus(
+          s.db,
+          deps.jsm,
+          deps.namespace,
+          sources.filter((_, i) => started[i]),
         ),
-      ]);
-      const components = {
-        nats: nats!,
-        postgres: postgres!,
-        redis: redis!,
-        streams: Object.fromEntries(
-          StreamKinds.map((k, i) => [streamName(deps.namespace, k), streams[i]!]),
-        ),
-      };
-      const ready = [nats, postgres, redis, ...streams].every((check) => check?.status === "up");
-      return c.json({ status: ready ? "ready" : "not ready", components }, ready ? 200 : 503);
-    });
+      );
+    } catch (err) {
+      return { all: { status: "down", error: (err as Error).message } };
+    }
+    return Object.fromEntries(
+      status.map((p) => [
+        p.name,
+        {
+          status: p.lagSeconds <= options.readyMaxLagSeconds ? "up" : "down",
+          checkpoint: p.checkpoint,
+          pending: p.pending,
+          lagSeconds: p.lagSeconds,
+          ...(p.lagSeconds > options.readyMaxLagSeconds && {
+            error: `lags ${p.lagSeconds} s behind its stream (threshold ${options.readyMaxLagSeconds} s)`,
+          }),
+        },
+      ]),
+    );
+  };
+
+  return [
+    defineRoute({
+      method: "get",
+      path: "/health/live",
+      operationId: "live",
+      summary: "Liveness",
+      description: "200 while the process runs.",
+      tag: "health",
+      scope,
+      responses: { 200: { description: "Alive", schema: v.object({ status: v.literal("ok") }) } },
+      handler: (c) => c.json({ status: "ok" }),
+    }),
+    defineRoute({
+      method: "get",
+      path: "/health/ready",
+      operationId: "ready",
+      summary: "Readiness",
+      description: `NATS, each stream, PostgreSQL, Redis (with latency) and each projection's lag (up to ${options.readyMaxLagSeconds} s); 503 when any is down.`,
+      tag: "health",
+      scope,
+      responses: {
+        200: { description: "Ready", schema: ReadySchema },
+        503: { description: "Not ready: the components say which and why", schema: ReadySchema },
+      },
+      handler: async (c) => {
+        const [nats, postgres, redis, projections, ...streams] = await Promise.all([
+          timed(() => deps.nc.rtt()),
+          timed(() => sql`select 1`.execute(s.db)),
+          timed(() => deps.redis.ping()),
+          projectionChecks(),
+          ...StreamKinds.map((kind: StreamKind) =>
+            timed(() => deps.jsm.streams.info(streamName(deps.namespace, kind))),
+          ),
+        ]);
+        const checks = [nats, postgres, redis, ...streams] as Check[];
+        const components = {
+          nats,
+          postgres,
+          redis,
+          streams: Object.fromEntries(
+            StreamKinds.map((k, i) => [streamName(deps.namespace, k), streams[i] as Check]),
+          ),
+          projections,
+        };
+        const ready =
+          checks.every((check) => check.status === "up") &&
+          Object.values(projections).every((p) => p.status === "up");
+        return c.json({ status: ready ? "ready" : "not ready", components }, ready ? 200 : 503);
+      },
+    }),
+  ];
 }

@@ -1,0 +1,107 @@
+import type { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type * as v from "valibot";
+import type { ApiServices } from "./api-services.ts";
+import { authorize } from "./auth/authorize.ts";
+import { parseMinSequence } from "./consistency/min-sequence.ts";
+import { readWaits } from "./metrics/api-metrics.ts";
+import { problems } from "./problem.ts";
+import type { ApiContext, ApiEnv, Route } from "./route-spec.ts";
+import { parseOr400 } from "./validation.ts";
+
+/** `/api/v1/devices/{id}` → `/api/v1/devices/:id`. */
+export function honoPath(openApiPath: string): string {
+  return openApiPath.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1");
+}
+
+async function jsonBody(c: ApiContext, schema: v.GenericSchema): Promise<unknown> {
+  const text = await c.req.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw problems.validation(
+      [{ field: "(root)", rule: "json", message: `not valid JSON: ${(err as Error).message}` }],
+      "body",
+    );
+  }
+  return parseOr400(schema, body, "body");
+}
+
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              problems.unavailable(
+                `no answer within ${ms} ms: the read models' database or NATS is slow or unreachable`,
+              ),
+            ),
+          ms,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Mounts each route on the app. Per request, in this order: the scope check (401/403/429),
+ * parsing of path, query, headers and body (400 naming each field), the wait for
+ * `X-Min-Sequence` (503 when the projection stays behind), then the handler, all within
+ * the request deadline unless the route streams.
+ */
+export function mountRoutes(app: Hono<ApiEnv>, routes: readonly Route[], s: ApiServices): void {
+  // Only routes that take a body check its size: reading the raw request costs every other
+  // request a full Request object.
+  const limit = bodyLimit({
+    maxSize: s.options.bodyLimitBytes,
+    onError: () => {
+      throw problems.payloadTooLarge(s.options.bodyLimitBytes);
+    },
+  });
+  for (const route of routes) {
+    const path = honoPath(route.path);
+    if (route.body) app.on(route.method.toUpperCase(), path, limit);
+    app.on(route.method.toUpperCase(), path, async (c) => {
+      c.set("route", route.path);
+      const work = async () => {
+        if (route.scope !== null && s.options.auth === "required") {
+          await authorize(c, route.scope, s.gate);
+        }
+        const { min_seq, ...query } = c.req.query();
+        const fromHeader = parseMinSequence(
+          c.req.header("x-min-sequence"),
+          s.deps.namespace,
+          "header",
+        );
+        const minSeq = parseMinSequence(min_seq, s.deps.namespace, "query");
+        for (const [k, seq] of fromHeader) minSeq.set(k, Math.max(minSeq.get(k) ?? 0, seq));
+        const input = {
+          params: route.params ? parseOr400(route.params, c.req.param(), "path") : undefined,
+          query: route.query ? parseOr400(route.query, query, "query") : undefined,
+          headers: route.headers ? parseOr400(route.headers, c.req.header(), "header") : undefined,
+          body: route.body ? await jsonBody(c, route.body) : undefined,
+          minSeq,
+        };
+        if (route.reads && minSeq.size > 0) {
+          const started = performance.now();
+          try {
+            await s.checkpoints.require(route.reads, minSeq);
+            readWaits.observe({ outcome: "caught_up" }, (performance.now() - started) / 1000);
+          } catch (err) {
+            readWaits.observe({ outcome: "behind" }, (performance.now() - started) / 1000);
+            throw err;
+          }
+        }
+        return route.handler(c, input);
+      };
+      return route.streaming ? work() : withDeadline(work(), s.options.requestTimeoutMs);
+    });
+  }
+}

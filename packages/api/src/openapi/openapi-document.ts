@@ -1,0 +1,194 @@
+import { type JsonSchema, toJsonSchema } from "@valibot/to-json-schema";
+import * as v from "valibot";
+import type { Route } from "../route-spec.ts";
+
+type Json = Record<string, unknown>;
+
+/** The error body of every route, as problem.ts writes it. */
+export const ProblemSchema = v.pipe(
+  v.object({
+    type: v.string(),
+    title: v.string(),
+    status: v.number(),
+    detail: v.optional(v.string()),
+    errors: v.optional(
+      v.array(
+        v.object({
+          field: v.pipe(v.string(), v.description("Dot path of the field at fault, or (root)")),
+          rule: v.pipe(v.string(), v.description("The rule it broke")),
+          message: v.string(),
+        }),
+      ),
+    ),
+  }),
+  v.title("Problem"),
+  v.description("RFC 9457 problem details; some problems add fields (e.g. `behind`, `retryAfter`)"),
+);
+
+const tagDocs: Record<string, string> = {
+  devices: "The fleet's devices: current state, history, telemetry, time travel",
+  commands: "Commands sent to devices and their lifecycle",
+  fleet: "Fleet-wide counts and the projections behind every answer",
+  events: "Live device events",
+  keys: "API keys (admin)",
+  health: "Liveness, readiness, metrics",
+  docs: "This document and its docs page",
+};
+
+const standardErrors: Record<number, string> = {
+  400: "Invalid request: `errors` names each field and rule",
+  401: "No valid API key (missing, unknown or revoked)",
+  403: "The key lacks the route's scope",
+  404: "Not found",
+  413: "Request body too large",
+  429: "Over the key's rate limit; retry after `Retry-After` seconds",
+  500: "Internal error (details are in the hub's log, under the request id)",
+  503: "A dependency is unreachable, or a projection stayed behind `X-Min-Sequence`; retry after `Retry-After` seconds",
+};
+
+function schemaOf(schema: v.GenericSchema, typeMode: "input" | "ignore"): JsonSchema {
+  const json = toJsonSchema(schema, { target: "draft-2020-12", typeMode, errorMode: "ignore" });
+  delete (json as Json).$schema;
+  return json;
+}
+
+/** Titled schemas go to components once and are referenced. */
+function named(schema: JsonSchema, components: Record<string, JsonSchema>): JsonSchema {
+  const title = (schema as Json).title;
+  if (typeof title !== "string") return schema;
+  components[title] = schema;
+  return { $ref: `#/components/schemas/${title}` };
+}
+
+function parameters(
+  schema: v.GenericSchema | undefined,
+  where: "path" | "query" | "header",
+): Json[] {
+  const entries = (schema as unknown as { entries?: Record<string, v.GenericSchema> } | undefined)
+    ?.entries;
+  if (!entries) return [];
+  return Object.entries(entries).map(([name, entry]) => {
+    const json = schemaOf(entry, "input") as Json;
+    const { description, ...rest } = json;
+    const optional = entry.type === "optional" || entry.type === "nullish";
+    return {
+      name:
+        where === "header"
+          ? name.replace(/(^|-)([a-z])/g, (_, d, ch) => d + ch.toUpperCase())
+          : name,
+      in: where,
+      required: where === "path" || !optional,
+      ...(typeof description === "string" && { description }),
+      schema: rest,
+    };
+  });
+}
+
+const minSequenceParams: Json[] = [
+  {
+    name: "X-Min-Sequence",
+    in: "header",
+    required: false,
+    description:
+      "Read your writes: `<stream>:<sequence>` (comma-separated for several streams), as a write answered. The read waits until the projections behind this route have applied it, or answers 503 saying how far behind they are.",
+    schema: { type: "string", pattern: "^[A-Za-z0-9_]+:\\d+(\\s*,\\s*[A-Za-z0-9_]+:\\d+)*$" },
+  },
+  {
+    name: "min_seq",
+    in: "query",
+    required: false,
+    description: "Same as the X-Min-Sequence header",
+    schema: { type: "string" },
+  },
+];
+
+/**
+ * The OpenAPI 3.1 document of these routes, built from the valibot schemas they validate
+ * with (request schemas in their input form: what a client sends).
+ *
+ * @example
+ * const doc = openApiDocument(routes, { title: "UAIP Hub", version: "0.1.0" });
+ */
+export function openApiDocument(
+  routes: readonly Route[],
+  info: { title: string; version: string; description?: string },
+): Json {
+  const components: Record<string, JsonSchema> = { Problem: schemaOf(ProblemSchema, "ignore") };
+  const problemRef = { $ref: "#/components/schemas/Problem" };
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const route of routes) {
+    if (route.hidden) continue;
+    const responses: Record<string, Json> = {};
+    for (const [status, r] of Object.entries(route.responses)) {
+      const contentType =
+        r.contentType ?? (Number(status) >= 400 ? "application/problem+json" : "application/json");
+      const schema = r.schema
+        ? named(schemaOf(r.schema, "ignore"), components)
+        : Number(status) >= 400
+          ? problemRef
+          : undefined;
+      responses[status] = {
+        description: r.description,
+        ...(schema && { content: { [contentType]: { schema } } }),
+      };
+    }
+    const errors = [
+      ...(route.params || route.query || route.body || route.headers || route.reads ? [400] : []),
+      ...(route.scope !== null ? [401, 403, 429] : []),
+      ...(route.body ? [413] : []),
+      500,
+      ...(route.reads || route.path.startsWith("/api/") ? [503] : []),
+    ];
+    for (const status of errors) {
+      responses[status] ??= {
+        description: standardErrors[status],
+        content: { "application/problem+json": { schema: problemRef } },
+      };
+    }
+    paths[route.path] ??= {};
+    paths[route.path]![route.method] = {
+      operationId: route.operationId,
+      summary: route.summary,
+      ...(route.description && { description: route.description }),
+      tags: [route.tag],
+      parameters: [
+        ...parameters(route.params, "path"),
+        ...parameters(route.query, "query"),
+        ...parameters(route.headers, "header"),
+        ...(route.reads ? minSequenceParams : []),
+      ],
+      ...(route.body && {
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": { schema: named(schemaOf(route.body, "input"), components) },
+          },
+        },
+      }),
+      responses,
+      security:
+        route.scope === null
+          ? []
+          : [{ bearerAuth: [route.scope] }, { apiKeyHeader: [route.scope] }],
+    };
+  }
+  const tags = [...new Set(routes.filter((r) => !r.hidden).map((r) => r.tag))];
+  return {
+    openapi: "3.1.0",
+    info,
+    jsonSchemaDialect: "https://spec.openapis.org/oas/3.1/dialect/base",
+    tags: tags.map((name) => ({ name, ...(tagDocs[name] && { description: tagDocs[name] }) })),
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: {
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          description: "An API key (`uaip keys create`) as `Authorization: Bearer <key>`",
+        },
+        apiKeyHeader: { type: "apiKey", in: "header", name: "X-API-Key" },
+      },
+    },
+  };
+}

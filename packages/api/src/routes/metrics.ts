@@ -1,0 +1,25 @@
+import { register } from "prom-client";
+import * as v from "valibot";
+import type { ApiServices } from "../api-services.ts";
+import { defineRoute, type Route } from "../route-spec.ts";
+
+/** `/metrics`: prom-client's default registry, the projector's metrics and the API's together. */
+export function metricsRoutes(s: ApiServices): Route[] {
+  return [
+    defineRoute({
+      method: "get",
+      path: "/metrics",
+      operationId: "metrics",
+      summary: "Prometheus metrics",
+      description:
+        "Text exposition format: HTTP, cache, database, SSE, fleet counts, queue depth per projection, projection lag, rejected events, memory.",
+      tag: "health",
+      scope: s.options.metricsAuth ? "read" : null,
+      responses: {
+        200: { description: "The metrics", contentType: "text/plain", schema: v.string() },
+      },
+      handler: async (c) =>
+        c.body(await register.metrics(), 200, { "content-type": register.contentType }),
+    }),
+  ];
+}

@@ -1,0 +1,110 @@
+import { type ConsumerMessages, DeliverPolicy, type JetStreamClient } from "@nats-io/jetstream";
+import {
+  catalog,
+  decodeEvent,
+  type EventType,
+  type RecordedEvent,
+  streamName,
+  subjects,
+} from "@uaip/events";
+import type { Db } from "@uaip/platform";
+
+/** Which device events a client wants; every field narrows, none means all. */
+export interface FeedFilter {
+  readonly device?: string;
+  /** Device type (from the registry), e.g. `smart-bulb`. */
+  readonly deviceType?: string;
+  readonly eventTypes?: readonly EventType[];
+}
+
+export interface DeviceFeed {
+  readonly events: AsyncIterable<RecordedEvent>;
+  close(): Promise<void>;
+}
+
+/** The narrowest single subject filter (NATS 2.9 takes one per consumer); the rest is filtered here. */
+function subjectFilter(namespace: string, f: FeedFilter): string {
+  const device = f.device ?? "*";
+  const only = f.eventTypes?.length === 1 ? catalog[f.eventTypes[0]!].subjectToken : "*";
+  return `${namespace}.device.${device}.${only}`;
+}
+
+/**
+ * Device events from the DEVICES stream through an ordered consumer (ephemeral, nothing to
+ * clean up on the server), from just after `afterSeq` or, without it, from now on. The
+ * consumer pulls a bounded batch at a time, so a stalled reader holds little.
+ *
+ * The device-type filter starts from the registry's ids of that type and follows the
+ * registrations the feed itself carries, so a device registered later is included.
+ *
+ * @example
+ * const feed = await openDeviceFeed(js, db, "uaip", { deviceType: "smart-bulb" }, 1200);
+ * for await (const e of feed.events) send(e); // e.seq > 1200
+ */
+export async function openDeviceFeed(
+  js: JetStreamClient,
+  db: Db,
+  namespace: string,
+  filter: FeedFilter,
+  afterSeq?: number,
+): Promise<DeviceFeed> {
+  const stream = streamName(namespace, "devices");
+  const s = subjects(namespace);
+  let ofType: Set<string> | undefined;
+  if (filter.deviceType !== undefined) {
+    const rows = await db
+      .selectFrom("devices")
+      .select("id")
+      .where("type", "=", filter.deviceType)
+      .execute();
+    ofType = new Set(rows.map((r) => r.id));
+  }
+  const consumer = await js.consumers.get(stream, {
+    filter_subjects: subjectFilter(namespace, filter),
+    ...(afterSeq !== undefined
+      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: afterSeq + 1 }
+      : { deliver_policy: DeliverPolicy.New }),
+  });
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: 256 });
+  const wanted = filter.eventTypes && new Set<string>(filter.eventTypes);
+
+  async function* events(): AsyncGenerator<RecordedEvent> {
+    for await (const m of messages) {
+      const decoded = decodeEvent(
+        {
+          stream,
+          seq: m.seq,
+          subject: m.subject,
+          data: m.data,
+          storedAt: new Date(m.info.timestampNanos / 1e6),
+          header: (n) => m.headers?.get(n),
+        },
+        s,
+      );
+      if (!decoded.ok) continue; // the projections report it; a live view has nothing to show
+      const { event } = decoded.value;
+      if (ofType && event.type === "device.registered") {
+        if (event.data.type === filter.deviceType) ofType.add(event.deviceId);
+        else ofType.delete(event.deviceId);
+      }
+      if (ofType && !ofType.has(event.deviceId)) continue;
+      if (wanted && !wanted.has(event.type)) continue;
+      yield decoded.value;
+    }
+  }
+
+  return {
+    events: events(),
+    async close() {
+      // close() settles only once the iterator is pulled again: bound it.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        messages.close().catch(() => {}),
+        new Promise((r) => {
+          timer = setTimeout(r, 500);
+        }),
+      ]);
+      clearTimeout(timer);
+    },
+  };
+}

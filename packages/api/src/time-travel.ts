@@ -1,0 +1,104 @@
+import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import { catalog, decodeEvent, EventTypes, streamName, subjects } from "@uaip/events";
+import { type DeviceRow, evolveDevice } from "@uaip/projections";
+
+/** Where to stop: after a stream sequence, or after the last event stored at or before a time. */
+export type Instant = { readonly seq: number } | { readonly time: Date };
+
+export interface DeviceAt {
+  readonly row: DeviceRow;
+  /** Sequence and storage time of the last event folded. */
+  readonly seq: number;
+  readonly storedAt: Date;
+  readonly events: number;
+}
+
+/** Subject tokens of the DEVICES stream: a device's events are on one of these four subjects. */
+const deviceTokens = EventTypes.filter((t) => catalog[t].stream === "devices").map(
+  (t) => catalog[t].subjectToken,
+);
+
+/** Sequence of the device's last event in the stream, or undefined when it has none. */
+async function lastSeqOf(
+  jsm: JetStreamManager,
+  stream: string,
+  namespace: string,
+  id: string,
+): Promise<number | undefined> {
+  const s = subjects(namespace);
+  const last = await Promise.all(
+    deviceTokens.map((token) =>
+      jsm.streams
+        .getMessage(stream, { last_by_subj: s.device(id, token) })
+        .then((m) => m?.seq)
+        .catch(() => undefined),
+    ),
+  );
+  const seqs = last.filter((x): x is number => x !== undefined);
+  return seqs.length > 0 ? Math.max(...seqs) : undefined;
+}
+
+/**
+ * The device as it was at `at`, folded from its events in the log with `evolveDevice`, the
+ * fold the `devices` projection applies: an ordered consumer filtered to the device's
+ * subjects reads from its first event and stops at the instant (or at its last event).
+ * Events the projection would reject are skipped, as it skips them. `undefined` when the
+ * device had no event by then.
+ *
+ * @example
+ * const then = await deviceAt(js, jsm, "uaip", "thermo-42", { time: new Date("2026-11-21T10:00Z") });
+ */
+export async function deviceAt(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  namespace: string,
+  id: string,
+  at: Instant,
+): Promise<DeviceAt | undefined> {
+  const stream = streamName(namespace, "devices");
+  const lastSeq = await lastSeqOf(jsm, stream, namespace, id);
+  if (lastSeq === undefined) return undefined;
+  const endSeq = "seq" in at ? Math.min(at.seq, lastSeq) : lastSeq;
+  const endTime = "time" in at ? at.time.getTime() : Number.POSITIVE_INFINITY;
+  const s = subjects(namespace);
+
+  const consumer = await js.consumers.get(stream, {
+    filter_subjects: `${namespace}.device.${id}.*`,
+    deliver_policy: DeliverPolicy.All,
+  });
+  const messages = await consumer.consume({ max_messages: 512 });
+  let state: DeviceAt | undefined;
+  try {
+    for await (const m of messages) {
+      const storedAt = new Date(m.info.timestampNanos / 1e6);
+      if (m.seq > endSeq || storedAt.getTime() > endTime) break;
+      const decoded = decodeEvent(
+        {
+          stream,
+          seq: m.seq,
+          subject: m.subject,
+          data: m.data,
+          storedAt,
+          header: (n) => m.headers?.get(n),
+        },
+        s,
+      );
+      if (decoded.ok) {
+        const row = evolveDevice(state?.row, decoded.value);
+        if (row) state = { row, seq: m.seq, storedAt, events: (state?.events ?? 0) + 1 };
+      }
+      if (m.seq >= endSeq) break;
+    }
+  } finally {
+    // close() settles only once the iterator is pulled again, which a break never does: bound it.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      messages.close().catch(() => {}),
+      new Promise((r) => {
+        timer = setTimeout(r, 500);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+  return state;
+}
