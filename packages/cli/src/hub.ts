@@ -57,7 +57,10 @@ export async function startHub(
     const nc = await connectNats(config.nats, "uaip-hub");
     opened.nc = nc;
     const { js, jsm } = await jetStreamHandles(nc);
-    const db = createDatabase(config.databaseUrl, { name: "uaip-hub" });
+    const db = createDatabase(config.databaseUrl, {
+      name: "uaip-hub",
+      statementTimeoutMs: config.api.requestTimeoutMs * 2,
+    });
     opened.db = db;
     await prepareStreams(config, jsm);
     await prepareDatabase(config, db);
@@ -118,7 +121,15 @@ export async function startHub(
       );
     }
     if (parts.includes("api")) {
-      const app = createApp({ namespace: config.namespace, db, redis, nc, jsm, logger });
+      const app = createApp({
+        namespace: config.namespace,
+        db,
+        redis,
+        nc,
+        jsm,
+        logger,
+        options: config.api,
+      });
       opened.server = await listen(app, config.http.host, config.http.port);
     }
     return {

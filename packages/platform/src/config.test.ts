@@ -31,6 +31,12 @@ describe("config", () => {
     expect(c.nats.servers).toEqual(["nats://a:1", "nats://b:2"]);
     expect(c.http.port).toBe(9000);
     expect(c.projector.batchSize).toBe(1000);
+    expect(
+      loadConfig({ UAIP_AUTH: "off", CORS_ORIGINS: "https://a.example, *" }).api,
+    ).toMatchObject({
+      auth: "off",
+      corsOrigins: ["https://a.example", "*"],
+    });
   });
 
   it.each([
@@ -47,6 +53,8 @@ describe("config", () => {
     ["UAIP_NAMESPACE", "Has.Dots", /lowercase letters/],
     ["LOG_LEVEL", "loud", /one of trace/],
     ["PROJECTOR_BATCH_SIZE", "0", /from 1 to 10000/],
+    ["UAIP_AUTH", "maybe", /"on" or "off"/],
+    ["CORS_ORIGINS", "https://a.example/path", /origins without a path/],
   ])("config - a bad %s (%s) fails with one line naming it and the rule", (name, value, rule) => {
     const err = errorOf({ [name]: value });
     expect(err.variable).toBe(name);

@@ -37,6 +37,30 @@ const natsUrls = v.pipe(
   v.minLength(1, "must name at least one server"),
 );
 
+const onOff = v.pipe(
+  v.picklist(["on", "off"], 'must be "on" or "off"'),
+  v.transform((s) => s === "on"),
+);
+
+const origins = v.pipe(
+  v.string(),
+  v.transform((s) =>
+    s
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean),
+  ),
+  v.array(
+    v.pipe(
+      v.string(),
+      v.check(
+        (o) => o === "*" || /^https?:\/\/[^/\s]+$/.test(o),
+        "must be * or http(s) origins without a path, comma-separated",
+      ),
+    ),
+  ),
+);
+
 /**
  * Every environment variable a hub process reads: its default, what it is for, and the
  * rule it must pass. The README's configuration table is generated from this list.
@@ -81,6 +105,52 @@ export const configVariables = {
       "must be one of trace, debug, info, warn, error, fatal, silent",
     ),
     doc: "Least severe log level written (JSON lines on stdout)",
+  },
+  UAIP_AUTH: {
+    default: "on",
+    schema: onOff,
+    doc: "Every /api route needs an API key (`uaip keys create`); `off` only for local development (`uaip dev` turns it off)",
+  },
+  API_RATE_LIMIT: {
+    default: "100",
+    schema: int(0, 100_000),
+    doc: "Requests per second each API key may make, bursting to twice that; 0: no limit",
+  },
+  BODY_LIMIT: {
+    default: "1048576",
+    schema: int(1024, 67_108_864),
+    doc: "Largest HTTP request body in bytes; larger ones get 413",
+  },
+  CORS_ORIGINS: {
+    default: "",
+    schema: origins,
+    doc: "Origins browsers may call the API from (`*` or http(s) origins, comma-separated); empty: no CORS headers",
+  },
+  METRICS_AUTH: {
+    default: "off",
+    schema: onOff,
+    doc: "`/metrics` needs a key with the read scope",
+  },
+  HEALTH_AUTH: { default: "off", schema: onOff, doc: "`/health/*` need a key with the read scope" },
+  READ_WAIT_MS: {
+    default: "5000",
+    schema: int(0, 60_000),
+    doc: "Longest a read with `X-Min-Sequence` waits for its projection before answering 503",
+  },
+  READY_MAX_LAG_S: {
+    default: "60",
+    schema: int(1, 86_400),
+    doc: "`/health/ready` answers 503 when a projection lags its stream by more than this",
+  },
+  REQUEST_TIMEOUT_MS: {
+    default: "15000",
+    schema: int(100, 600_000),
+    doc: "A request not answered by then gets 503 (streams excepted); also PostgreSQL's statement timeout",
+  },
+  API_KEY_CACHE_MS: {
+    default: "5000",
+    schema: int(0, 300_000),
+    doc: "How long a process trusts a verified key; revoking a key takes at most this long to apply everywhere",
   },
   PROJECTOR_BATCH_SIZE: {
     default: "500",
@@ -129,6 +199,18 @@ export interface HubConfig {
   readonly http: { readonly host: string; readonly port: number };
   readonly namespace: string;
   readonly logLevel: Parsed["LOG_LEVEL"];
+  readonly api: {
+    readonly auth: "required" | "off";
+    readonly rateLimitPerSecond: number;
+    readonly bodyLimitBytes: number;
+    readonly corsOrigins: readonly string[];
+    readonly metricsAuth: boolean;
+    readonly healthAuth: boolean;
+    readonly readWaitMs: number;
+    readonly readyMaxLagSeconds: number;
+    readonly requestTimeoutMs: number;
+    readonly keyCacheMs: number;
+  };
   readonly dispatcher: {
     readonly leaseMs: number;
     readonly requestTimeoutMs: number;
@@ -182,6 +264,18 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
     http: { host: p.HOST, port: p.PORT },
     namespace: p.UAIP_NAMESPACE,
     logLevel: p.LOG_LEVEL,
+    api: {
+      auth: p.UAIP_AUTH ? "required" : "off",
+      rateLimitPerSecond: p.API_RATE_LIMIT,
+      bodyLimitBytes: p.BODY_LIMIT,
+      corsOrigins: p.CORS_ORIGINS,
+      metricsAuth: p.METRICS_AUTH,
+      healthAuth: p.HEALTH_AUTH,
+      readWaitMs: p.READ_WAIT_MS,
+      readyMaxLagSeconds: p.READY_MAX_LAG_S,
+      requestTimeoutMs: p.REQUEST_TIMEOUT_MS,
+      keyCacheMs: p.API_KEY_CACHE_MS,
+    },
     dispatcher: {
       leaseMs: p.DISPATCHER_LEASE_MS,
       requestTimeoutMs: p.DISPATCHER_REQUEST_TIMEOUT_MS,

@@ -13,13 +13,18 @@ const types = {
 export type Db = Kysely<Database>;
 
 /** A Kysely instance over a pg pool; `destroy()` it when done. */
-export function createDatabase(url: string, opts: { max?: number; name?: string } = {}): Db {
+export function createDatabase(
+  url: string,
+  opts: { max?: number; name?: string; statementTimeoutMs?: number } = {},
+): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 10,
     application_name: opts.name ?? "uaip",
     types,
     connectionTimeoutMillis: 5_000,
+    // A stuck query is cancelled on the server too, not only abandoned by the API.
+    ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
   });
   // A pool error (PostgreSQL restarted under an idle client) must not kill the process;
   // the next query reports it.

@@ -309,8 +309,9 @@ export class Projector implements AsyncDisposable {
     this.#position = to;
     const allRejected = [...rejected, ...unfoldable];
     if (allRejected.length > 0) {
-      if (this.#live)
+      if (this.#live && this.opts.deadLetters !== false) {
         await publishDeadLetters(this.opts.js, this.#subjects, this.name, allRejected);
+      }
       for (const r of allRejected) {
         rejectedEvents.inc({ projection: this.name, reason: r.rejection.reason });
         if (this.#live)

@@ -88,6 +88,9 @@ export async function rebuildProjection(
       return shadowAt;
     });
     const swapMs = performance.now() - swapStarted;
+    // Fresh tables have no statistics yet; without them the planner picks poor plans.
+    for (const table of projection.tables)
+      await sql.raw(`ANALYZE public.${quoteIdent(table)}`).execute(deps.db);
     return {
       projection: projection.name,
       position,

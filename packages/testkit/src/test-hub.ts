@@ -50,6 +50,8 @@ export async function createTestHub(): Promise<TestHub> {
     UAIP_NAMESPACE: namespace,
     DATABASE_URL: dbUrl.toString(),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    // Tests that exercise API keys turn auth on themselves.
+    UAIP_AUTH: "off",
   };
   const config = loadConfig({ ...process.env, ...env });
   const logger = createLogger(config.logLevel, "test");

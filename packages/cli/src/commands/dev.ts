@@ -8,7 +8,7 @@ import { parseParts } from "./start.ts";
 export function devCommand(): Command {
   return new Command("dev")
     .description(
-      "Run the hub for local development: starts NATS, PostgreSQL and Redis if they do not answer",
+      "Run the hub for local development: starts NATS, PostgreSQL and Redis if they do not answer, API keys off",
     )
     .addOption(
       new Option("--data-dir <dir>", "where locally started services keep their data").default(
@@ -23,7 +23,7 @@ With nothing configured, uses the services at their default URLs (127.0.0.1, sta
 ports). Any that does not answer is started from this machine's own binaries
 (nats-server, redis-server, initdb/postgres) on a free port, with its data under
 --data-dir, and stopped when the hub exits. Then streams and migrations are applied and
-the hub runs in the foreground. Not for production: use \`uaip start\` there.`,
+the hub runs in the foreground with API keys OFF (UAIP_AUTH=on keeps them). Not for production: use \`uaip start\` there.`,
     )
     .action((opts: { dataDir: string; only?: string }) =>
       run(async () => {
@@ -40,6 +40,7 @@ the hub runs in the foreground. Not for production: use \`uaip start\` there.`,
           NATS_URL: services.natsUrl,
           DATABASE_URL: services.databaseUrl,
           REDIS_URL: services.redisUrl,
+          UAIP_AUTH: process.env.UAIP_AUTH || "off",
         });
         const hub = await startHub(config, logger, parts);
         const lines = [
@@ -51,6 +52,10 @@ the hub runs in the foreground. Not for production: use \`uaip start\` there.`,
           `  PostgreSQL ${services.databaseUrl}${services.started.includes("postgres") ? " (started here)" : ""}`,
           `  Redis      ${services.redisUrl}${services.started.includes("redis") ? " (started here)" : ""}`,
           `  namespace  ${config.namespace}`,
+          config.api.auth === "off"
+            ? "  auth       OFF (dev): API keys are not checked; do not expose this port"
+            : "  auth       on: create a key with `uaip keys create`",
+          hub.url ? `  docs       ${hub.url}/docs` : "",
           "Ctrl-C stops it.",
           "",
         ];
