@@ -1,11 +1,20 @@
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderCatalogDoc } from "@uaip/events";
 import { Command } from "commander";
 import { run } from "../context.ts";
 
-/** docs/events.md at the repository root. */
-export const eventsDocPath = fileURLToPath(new URL("../../../../docs/events.md", import.meta.url));
+/** docs/events.md at the repository root (found upwards, so it works from the bundle too). */
+export const eventsDocPath = join(repoRoot(fileURLToPath(import.meta.url)), "docs", "events.md");
+
+function repoRoot(from: string): string {
+  for (let dir = dirname(from); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, "docs", "events.md")) && existsSync(join(dir, "packages"))) return dir;
+  }
+  return process.cwd();
+}
 
 export function docsCommand(): Command {
   const cmd = new Command("docs").description("Generate the documents that come from code");

@@ -2,10 +2,11 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const entry = fileURLToPath(new URL("./history-cli.ts", import.meta.url));
+/** The real `uaip` command, as a user runs it. */
+const entry = fileURLToPath(new URL("../../../cli/bin/uaip.js", import.meta.url));
 
 /**
- * Runs `uaip <args>` (history commands) in a child process and samples its resident set
+ * Runs `uaip <args>` in a child process and samples its resident set
  * from /proc every 10 ms: the peak seen (VmHWM, the kernel's own high-water mark, read on
  * the last sample) and the exit code. Linux only.
  */
@@ -14,7 +15,7 @@ export function peakRss(
   env: Record<string, string>,
 ): Promise<{ code: number | null; peakMiB: number; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
+    const child = spawn(process.execPath, [entry, ...args], {
       env: { ...process.env, ...env },
       stdio: ["ignore", "ignore", "pipe"],
     });

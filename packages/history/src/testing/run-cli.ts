@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const entry = fileURLToPath(new URL("./history-cli.ts", import.meta.url));
+/** The real `uaip` command, as a user runs it. */
+const entry = fileURLToPath(new URL("../../../cli/bin/uaip.js", import.meta.url));
 
 export interface CliRun {
   readonly code: number | null;
@@ -9,14 +10,14 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `uaip <args>` (history commands) in a child process with the test hub's environment. */
+/** Runs `uaip <args>` in a child process with the test hub's environment. */
 export function runCli(
   args: readonly string[],
   env: Record<string, string>,
   opts: { input?: string; timeoutMs?: number } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
+    const child = spawn(process.execPath, [entry, ...args], {
       env: { ...process.env, ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });
