@@ -22,7 +22,7 @@ export interface ApiDeps {
    * OpenAPI entry as the API's own.
    *
    * @example
-   * createApp({ ...deps, routes: (s) => writeRouteSpecs({ ...deps, js: s.js }) });
+   * createApp({ ...deps, routes: (s) => writeRouteSpecs({ ...s.deps, db: s.db }) });
    */
   readonly routes?: (s: ApiServices) => readonly Route[];
 }

@@ -1,4 +1,4 @@
-import type { Hono } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type * as v from "valibot";
 import type { ApiServices } from "./api-services.ts";
@@ -6,7 +6,7 @@ import { authorize } from "./auth/authorize.ts";
 import { parseMinSequence } from "./consistency/min-sequence.ts";
 import { readWaits } from "./metrics/api-metrics.ts";
 import { problems } from "./problem.ts";
-import type { ApiContext, ApiEnv, Route } from "./route-spec.ts";
+import type { ApiContext, ApiEnv, ParsedInput, Route } from "./route-spec.ts";
 import { parseOr400 } from "./validation.ts";
 
 /** `/api/v1/devices/{id}` → `/api/v1/devices/:id`. */
@@ -16,6 +16,10 @@ export function honoPath(openApiPath: string): string {
 
 async function jsonBody(c: ApiContext, schema: v.GenericSchema): Promise<unknown> {
   const text = await c.req.text();
+  // An optional body may be left out: the schema says what absent means (its default).
+  if (schema.type === "optional" && text.trim() === "") {
+    return parseOr400(schema, undefined, "body");
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -28,7 +32,8 @@ async function jsonBody(c: ApiContext, schema: v.GenericSchema): Promise<unknown
   return parseOr400(schema, body, "body");
 }
 
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+/** `work`, or a 503 once `ms` have passed (`shownMs`: the deadline the message names). */
+async function withDeadline<T>(work: Promise<T>, ms: number, shownMs = ms): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
@@ -38,7 +43,7 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
           () =>
             reject(
               problems.unavailable(
-                `no answer within ${ms} ms: the read models' database or NATS is slow or unreachable`,
+                `no answer within ${shownMs} ms: the read models' database or NATS is slow or unreachable`,
               ),
             ),
           ms,
@@ -54,23 +59,37 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
  * Mounts each route on the app. Per request, in this order: the scope check (401/403/429),
  * parsing of path, query, headers and body (400 naming each field), the wait for
  * `X-Min-Sequence` (503 when the projection stays behind), then the handler, all within
- * the request deadline unless the route streams.
+ * the request deadline (plus the wait a long-poll asked for) unless the route streams.
  */
 export function mountRoutes(app: Hono<ApiEnv>, routes: readonly Route[], s: ApiServices): void {
   // Only routes that take a body check its size: reading the raw request costs every other
   // request a full Request object.
-  const limit = bodyLimit({
-    maxSize: s.options.bodyLimitBytes,
-    onError: () => {
-      throw problems.payloadTooLarge(s.options.bodyLimitBytes);
-    },
-  });
+  const limits = new Map<number, MiddlewareHandler>();
+  const limit = (bytes: number) => {
+    let mw = limits.get(bytes);
+    if (!mw) {
+      mw = bodyLimit({
+        maxSize: bytes,
+        onError: () => {
+          throw problems.payloadTooLarge(bytes);
+        },
+      });
+      limits.set(bytes, mw);
+    }
+    return mw;
+  };
   for (const route of routes) {
     const path = honoPath(route.path);
-    if (route.body) app.on(route.method.toUpperCase(), path, limit);
+    if (route.body) {
+      app.on(
+        route.method.toUpperCase(),
+        path,
+        limit(Math.min(route.bodyLimitBytes ?? Infinity, s.options.bodyLimitBytes)),
+      );
+    }
     app.on(route.method.toUpperCase(), path, async (c) => {
       c.set("route", route.path);
-      const work = async () => {
+      const prepare = async (): Promise<ParsedInput> => {
         if (route.scope !== null && s.options.auth === "required") {
           await authorize(c, route.scope, s.gate);
         }
@@ -82,17 +101,19 @@ export function mountRoutes(app: Hono<ApiEnv>, routes: readonly Route[], s: ApiS
         );
         const minSeq = parseMinSequence(min_seq, s.deps.namespace, "query");
         for (const [k, seq] of fromHeader) minSeq.set(k, Math.max(minSeq.get(k) ?? 0, seq));
-        const input = {
+        return {
           params: route.params ? parseOr400(route.params, c.req.param(), "path") : undefined,
           query: route.query ? parseOr400(route.query, query, "query") : undefined,
           headers: route.headers ? parseOr400(route.headers, c.req.header(), "header") : undefined,
           body: route.body ? await jsonBody(c, route.body) : undefined,
           minSeq,
         };
-        if (route.reads && minSeq.size > 0) {
+      };
+      const answer = async (input: ParsedInput) => {
+        if (route.reads && input.minSeq.size > 0) {
           const started = performance.now();
           try {
-            await s.checkpoints.require(route.reads, minSeq);
+            await s.checkpoints.require(route.reads, input.minSeq);
             readWaits.observe({ outcome: "caught_up" }, (performance.now() - started) / 1000);
           } catch (err) {
             readWaits.observe({ outcome: "behind" }, (performance.now() - started) / 1000);
@@ -101,7 +122,12 @@ export function mountRoutes(app: Hono<ApiEnv>, routes: readonly Route[], s: ApiS
         }
         return route.handler(c, input);
       };
-      return route.streaming ? work() : withDeadline(work(), s.options.requestTimeoutMs);
+      if (route.streaming) return answer(await prepare());
+      const started = Date.now();
+      const timeout = s.options.requestTimeoutMs;
+      const input = await withDeadline(prepare(), timeout);
+      const total = timeout + (route.waitsUpToMs?.(input) ?? 0);
+      return withDeadline(answer(input), total - (Date.now() - started), total);
     });
   }
 }

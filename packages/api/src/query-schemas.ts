@@ -45,3 +45,17 @@ export function pageSchema<T extends v.GenericSchema>(item: T, title: string) {
     v.title(title),
   );
 }
+
+/** Longest `?wait=` a long-poll may ask for. */
+export const MaxWaitMs = 60_000;
+
+/** `wait`: seconds (`30`, `2.5`) or a duration (`500ms`, `10s`), at most 60 s; in ms. */
+export const WaitQuerySchema = v.pipe(
+  v.string(),
+  v.description("Seconds (30, 2.5) or a duration (500ms, 10s), at most 60 s"),
+  v.regex(/^\d{1,6}(\.\d{1,3})?(ms|s)?$/, "must be seconds (30, 2.5) or a duration (500ms, 10s)"),
+  v.transform((s) =>
+    s.endsWith("ms") ? Number(s.slice(0, -2)) : Number(s.replace(/s$/, "")) * 1000,
+  ),
+  v.maxValue(MaxWaitMs, "must be at most 60 seconds"),
+);

@@ -70,7 +70,7 @@ export interface RouteSpec<
   readonly params?: P;
   /** Query string: an object schema of strings in, typed values out. */
   readonly query?: Q;
-  /** JSON body. */
+  /** JSON body; wrapped in `v.optional`, an empty body is accepted (and parsed as absent). */
   readonly body?: B;
   /** Request headers the route reads (names in lowercase). */
   readonly headers?: H;
@@ -78,6 +78,13 @@ export interface RouteSpec<
   readonly reads?: readonly ProjectionRef[];
   /** A long-lived response (Server-Sent Events): no request deadline. */
   readonly streaming?: boolean;
+  /**
+   * A long-poll: how many ms this request may wait on purpose (e.g. its `?wait=`), added to
+   * the request deadline, so the wait is not cut while a stuck database still is.
+   */
+  readonly waitsUpToMs?: (input: RouteInput<P, Q, B, H>) => number;
+  /** Largest body this route takes, when below the API's `bodyLimitBytes` (larger: 413). */
+  readonly bodyLimitBytes?: number;
   /** Leave out of the OpenAPI document (the docs page's own assets). */
   readonly hidden?: boolean;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
@@ -85,11 +92,15 @@ export interface RouteSpec<
 }
 
 /** A route with its types erased, as the registry holds it. */
-export type Route = Omit<RouteSpec, "handler" | "params" | "query" | "body" | "headers"> & {
+export type Route = Omit<
+  RouteSpec,
+  "handler" | "params" | "query" | "body" | "headers" | "waitsUpToMs"
+> & {
   readonly params?: Schema;
   readonly query?: Schema;
   readonly body?: Schema;
   readonly headers?: Schema;
+  readonly waitsUpToMs?: (input: ParsedInput) => number;
   readonly handler: (c: ApiContext, input: ParsedInput) => Response | Promise<Response>;
 };
 

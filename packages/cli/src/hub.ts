@@ -15,6 +15,7 @@ import {
 } from "@uaip/platform";
 import { projections } from "@uaip/projections";
 import { Projector, postgresTarget } from "@uaip/projector";
+import { writeRouteSpecs } from "@uaip/write-side";
 import type { Redis } from "ioredis";
 import { prepareDatabase, prepareStreams } from "./setup.ts";
 
@@ -129,6 +130,7 @@ export async function startHub(
         jsm,
         logger,
         options: config.api,
+        routes: (s) => writeRouteSpecs({ ...s.deps, db: s.db }),
       });
       opened.server = await listen(app, config.http.host, config.http.port);
     }

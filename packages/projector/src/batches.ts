@@ -7,20 +7,27 @@ export async function* batches<T>(
   source: AsyncIterable<T>,
   size: number,
   waitMs: number,
+  signal?: AbortSignal,
 ): AsyncGenerator<T[]> {
+  // An abort ends the batching even while a read is pending: nats.js only finishes closing
+  // a consumer when it is read once more, which never comes on an idle stream.
+  const aborted = new Promise<undefined>((resolve) => {
+    if (signal?.aborted) resolve(undefined);
+    signal?.addEventListener("abort", () => resolve(undefined), { once: true });
+  });
   const it = source[Symbol.asyncIterator]();
   let next: Promise<IteratorResult<T>> | undefined;
   for (;;) {
-    const first = await (next ?? it.next());
+    const first = await Promise.race([next ?? it.next(), aborted]);
     next = undefined;
-    if (first.done) return;
+    if (first === undefined || first.done) return;
     const batch = [first.value];
     const deadline = timeout(waitMs);
     try {
       while (batch.length < size) {
         next ??= it.next();
-        const result = await Promise.race([next, deadline.promise]);
-        if (result === undefined) break; // waited long enough; `next` carries over
+        const result = await Promise.race([next, deadline.promise, aborted]);
+        if (result === undefined) break; // waited long enough (or aborted); `next` carries over
         next = undefined;
         if (result.done) {
           yield batch;

@@ -1,5 +1,5 @@
 import { createEvent, type DeviceEvent } from "@uaip/events";
-import { devicesProjection, type Projection } from "@uaip/projections";
+import { commandsProjection, devicesProjection, type Projection } from "@uaip/projections";
 import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -81,6 +81,15 @@ const caughtUp = (seq: number) =>
   waitFor(async () => (await readCheckpoint(t.db, "devices")) >= seq, 60_000, `checkpoint ${seq}`);
 
 describe("projector", () => {
+  it("projector - stops promptly while waiting on an empty stream", async () => {
+    const p = start(commandsProjection);
+    await waitFor(() => p.state === "running", 30_000, "running");
+    const started = performance.now();
+    await p.stop();
+    expect(p.state).toBe("stopped");
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it("projector - a restart resumes after the checkpoint and applies nothing twice", async () => {
     const first = await publishAll(fleetEvents("a", 50, 300));
     const p = start();

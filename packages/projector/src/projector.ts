@@ -95,6 +95,7 @@ export class Projector implements AsyncDisposable {
   #position = 0;
   #messages?: ConsumerMessages;
   #stopRequested = false;
+  readonly #abort = new AbortController();
   #wake?: () => void;
   #loop?: Promise<void>;
   readonly #stream: string;
@@ -189,7 +190,12 @@ export class Projector implements AsyncDisposable {
     const renew = this.opts.lease ? this.#renewEvery(this.opts.lease, messages) : undefined;
     let lastDelivery = 0;
     try {
-      for await (const batch of batches(messages, this.opts.batchSize, this.opts.batchWaitMs)) {
+      for await (const batch of batches(
+        messages,
+        this.opts.batchSize,
+        this.opts.batchWaitMs,
+        this.#abort.signal,
+      )) {
         if (this.#live) {
           // The consumer is ours alone: a gap in delivery sequences means another process
           // pulled from it, so its messages could be missing from our batches.
@@ -399,6 +405,7 @@ export class Projector implements AsyncDisposable {
     this.#stopRequested = true;
     this.#state = "stopping";
     this.#wake?.();
+    this.#abort.abort();
     if (this.#messages) await closeWithin(this.#messages, 250);
     await this.#loop?.catch(() => {});
     this.#log.info({ position: this.#position }, "projector stopped");

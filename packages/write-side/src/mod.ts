@@ -1,8 +1,5 @@
 export { cancelCommand } from "./cancel-command.ts";
 export { commandIdFor, newCommandId } from "./command-ids.ts";
-export type { CommandView } from "./command-view.ts";
-export { commandView } from "./command-view.ts";
-export { CommandWatcher } from "./command-watcher.ts";
 export { decommissionDevice } from "./decommission-device.ts";
 export type { IssuedCommand } from "./issue-command.ts";
 export { issueCommand } from "./issue-command.ts";
@@ -11,7 +8,6 @@ export { registrySequences } from "./log-lookups.ts";
 export type { RegisteredDevice, Stored } from "./register-device.ts";
 export { registerDevice } from "./register-device.ts";
 export { updateDevice } from "./update-device.ts";
-export { waitForCommand } from "./wait-for-command.ts";
 export type { WriteDeps } from "./write-deps.ts";
 export {
   CommandFinalError,
@@ -25,9 +21,8 @@ export {
   UnknownDeviceError,
   VersionMismatchError,
 } from "./write-errors.ts";
-export { payloadTooLarge, toProblem } from "./write-problems.ts";
-export type { WriteRoutesOptions } from "./write-routes.ts";
-export { writeRoutes } from "./write-routes.ts";
+export { toProblem } from "./write-problems.ts";
+export { WriteBodyLimitBytes, writeRouteSpecs } from "./write-route-specs.ts";
 export type {
   CancelCommandInput,
   DecommissionDeviceInput,
@@ -44,5 +39,4 @@ export {
   MaxTtlSeconds,
   RegisterDeviceBody,
   UpdateDeviceBody,
-  WaitSchema,
 } from "./write-schemas.ts";

@@ -17,19 +17,6 @@ const base = "https://uaip.dev/problems/";
 const problem = (slug: string, title: string, status: number, detail: string, extra = {}) =>
   new HttpProblem({ type: `${base}${slug}`, title, status, detail, ...extra });
 
-/** 413 for a body past the write routes' limit. */
-export function payloadTooLarge(limit: number): HttpProblem {
-  return problem(
-    "payload-too-large",
-    "Payload too large",
-    413,
-    `the request body exceeds ${limit} bytes`,
-    {
-      limit,
-    },
-  );
-}
-
 /**
  * The HTTP problem for a write error: 400 bad input, 404 unknown device or command, 409
  * conflict (exists, decommissioned, already ended), 412 stale If-Match, 422 command not

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { commandIdFor, sameJson } from "./command-ids.ts";
-import { IfMatchSchema, IssueCommandBody, WaitSchema } from "./write-schemas.ts";
+import { IfMatchSchema, IssueCommandBody } from "./write-schemas.ts";
 
 const parse = <S extends v.GenericSchema>(s: S, x: unknown) => v.safeParse(s, x);
 
@@ -12,15 +12,6 @@ describe("write schemas", () => {
     expect(parse(IfMatchSchema, "12").output).toBe(12);
     expect(parse(IfMatchSchema, "*").output).toBe("*");
     expect(parse(IfMatchSchema, "twelve").success).toBe(false);
-  });
-
-  it("wait - seconds or a duration, in ms, at most a minute", () => {
-    expect(parse(WaitSchema, "30").output).toBe(30_000);
-    expect(parse(WaitSchema, "2.5").output).toBe(2_500);
-    expect(parse(WaitSchema, "500ms").output).toBe(500);
-    expect(parse(WaitSchema, "10s").output).toBe(10_000);
-    expect(parse(WaitSchema, "61").success).toBe(false);
-    expect(parse(WaitSchema, "soon").success).toBe(false);
   });
 
   it("issue command - ttl defaults to 300 s and is bounded; unknown fields are refused", () => {

@@ -61,15 +61,5 @@ export const IfMatchSchema = v.pipe(
   v.transform((s): number | "*" => (s === "*" ? "*" : Number(s.replace(/\D/g, "")))),
 );
 
-/** `?wait=`: seconds (`30`, `2.5`) or with a unit (`500ms`, `10s`), at most 60 s; in ms. */
-export const WaitSchema = v.pipe(
-  v.string(),
-  v.regex(/^\d+(\.\d+)?(ms|s)?$/, "must be seconds (30, 2.5) or a duration (500ms, 10s)"),
-  v.transform((s) =>
-    s.endsWith("ms") ? Number(s.slice(0, -2)) : Number(s.replace(/s$/, "")) * 1000,
-  ),
-  v.maxValue(60_000, "must be at most 60 seconds"),
-);
-
 export { DeviceIdSchema };
 export const CommandNameSchema = NameTokenSchema;

@@ -159,7 +159,7 @@ export function openApiDocument(
       ],
       ...(route.body && {
         requestBody: {
-          required: true,
+          required: route.body.type !== "optional",
           content: {
             "application/json": { schema: named(schemaOf(route.body, "input"), components) },
           },

@@ -3,10 +3,11 @@ import { commandFromTable, commandsProjection } from "@uaip/projections";
 import { sql } from "kysely";
 import * as v from "valibot";
 import type { ApiServices } from "../api-services.ts";
+import { isFinalState, readCommand, waitForCommand } from "../command-wait.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { assertDeviceKnown } from "../device-reader.ts";
 import { problems } from "../problem.ts";
-import { CursorSchema, limitSchema, pageSchema } from "../query-schemas.ts";
+import { CursorSchema, limitSchema, pageSchema, WaitQuerySchema } from "../query-schemas.ts";
 import { defineRoute, type Route } from "../route-spec.ts";
 import { CommandStates, CommandViewSchema, commandView } from "../views/command-view.ts";
 import { DevicePath } from "./devices.ts";
@@ -15,6 +16,10 @@ const DeviceCommandsQuery = v.strictObject({
   state: v.optional(v.picklist(CommandStates)),
   limit: limitSchema(50, 500),
   cursor: CursorSchema,
+});
+
+const CommandQuery = v.strictObject({
+  wait: v.optional(WaitQuerySchema),
 });
 
 /** Queries over the `commands` projection. */
@@ -69,21 +74,23 @@ export function commandRoutes(s: ApiServices): Route[] {
       path: "/api/v1/commands/{id}",
       operationId: "getCommand",
       summary: "One command",
-      description: "Its lifecycle: state, attempts, the time of each phase, result or error.",
+      description:
+        "Its lifecycle: state, attempts, the time of each phase, result or error. With `wait`, a long-poll: a command not yet final (completed, failed, expired, cancelled) is answered once it is, or as it stands when the wait ends; one not yet known is waited for too (404 only if it still is not by then).",
       tag: "commands",
       scope: "read",
       params: v.object({ id: CommandIdSchema }),
+      query: CommandQuery,
       reads,
+      waitsUpToMs: ({ query }) => query.wait ?? 0,
       responses: {
         200: { description: "The command", schema: CommandViewSchema },
         404: { description: "No such command" },
       },
-      handler: async (c, { params }) => {
-        const row = await s.db
-          .selectFrom("commands")
-          .selectAll()
-          .where("command_id", "=", params.id)
-          .executeTakeFirst();
+      handler: async (c, { params, query }) => {
+        let row = await readCommand(s, params.id);
+        if (query.wait && !(row && isFinalState(row.state))) {
+          row = await waitForCommand(s, params.id, query.wait, c.req.raw.signal);
+        }
         if (!row) throw problems.notFound(`no command "${params.id}"`);
         return c.json(commandView(commandFromTable(row)));
       },

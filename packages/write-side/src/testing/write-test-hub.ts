@@ -1,10 +1,9 @@
-import { createApp, HttpProblem, listen, type RunningServer } from "@uaip/api";
+import { type ApiOptions, createApp, listen, type RunningServer } from "@uaip/api";
 import { projections } from "@uaip/projections";
 import { Projector, postgresTarget } from "@uaip/projector";
 import { createTestHub, type TestHub } from "@uaip/testkit";
-import { Hono } from "hono";
 import type { WriteDeps } from "../write-deps.ts";
-import { writeRoutes } from "../write-routes.ts";
+import { writeRouteSpecs } from "../write-route-specs.ts";
 
 /** What one HTTP call answered. */
 export interface HttpAnswer {
@@ -16,8 +15,8 @@ export interface HttpAnswer {
 
 /**
  * A test's own hub for the write side: an isolated namespace and database (testkit), the
- * real projectors, and the API (auth off) with the write routes mounted under `/api/v1`
- * ahead of it, served on a free port.
+ * real projectors, and the API with the write routes given through `deps.routes` (auth off
+ * unless `api` says otherwise), served on a free port.
  */
 export interface WriteTestHub extends AsyncDisposable {
   readonly t: TestHub;
@@ -34,7 +33,7 @@ export interface WriteTestHub extends AsyncDisposable {
 }
 
 export async function startWriteTestHub(
-  opts: { batchWaitMs?: number } = {},
+  opts: { batchWaitMs?: number; api?: Partial<ApiOptions> } = {},
 ): Promise<WriteTestHub> {
   const t = await createTestHub();
   const projectors = projections.map((p) =>
@@ -55,18 +54,12 @@ export async function startWriteTestHub(
     db: t.db,
     logger: t.logger,
   };
-  const apiDeps = { ...deps, redis: t.redis, logger: t.logger, options: { auth: "off" } };
-  const app = new Hono();
-  app.route("/api/v1", writeRoutes(deps));
-  app.route("/", createApp(apiDeps as Parameters<typeof createApp>[0]) as unknown as Hono);
-  app.onError((err, c) => {
-    if (err instanceof HttpProblem) {
-      return c.body(JSON.stringify(err.problem), err.problem.status as 400, {
-        "content-type": "application/problem+json",
-      });
-    }
-    t.logger.error({ err }, "unhandled");
-    return c.json({ status: 500, detail: String(err) }, 500);
+  const app = createApp({
+    ...deps,
+    logger: t.logger,
+    redis: t.redis,
+    routes: (s) => writeRouteSpecs({ ...s.deps, db: s.db }),
+    options: { auth: "off", ...opts.api },
   });
   const server: RunningServer = await listen(app, "127.0.0.1", 0);
   const close = async () => {

@@ -283,14 +283,14 @@ describe("write side", () => {
       { name: "set_power" },
       { "idempotency-key": "has space" },
     );
-    expect(badKey.body.errors).toEqual([expect.objectContaining({ field: "Idempotency-Key" })]);
+    expect(badKey.body.errors).toEqual([expect.objectContaining({ field: "idempotency-key" })]);
     const badMatch = await h.http(
       "PATCH",
       "/api/v1/devices/reg-a",
       { name: "x" },
       { "if-match": "yesterday" },
     );
-    expect(badMatch.body.errors).toEqual([expect.objectContaining({ field: "If-Match" })]);
+    expect(badMatch.body.errors).toEqual([expect.objectContaining({ field: "if-match" })]);
     const badWait = await h.http("GET", "/api/v1/commands/x?wait=forever");
     expect(badWait.body.errors).toEqual([expect.objectContaining({ field: "wait" })]);
   });
