@@ -16,11 +16,15 @@ import { defaultResultsDir, renderTable } from "./lib/results.ts";
 /** Each part: its script and the arguments of a quick run. */
 const parts: Record<string, { script: string; quick: string[] }> = {
   ingest: { script: "ingest.ts", quick: ["--events", "20000"] },
-  projections: { script: "projections.ts", quick: ["--events", "20000", "--devices", "2000", "--lag-seconds", "2"] },
+  projections: {
+    script: "projections.ts",
+    quick: ["--events", "20000", "--devices", "2000", "--lag-seconds", "2"],
+  },
   cache: { script: "cache.ts", quick: ["--rounds", "20"] },
-  api: { script: "api.ts", quick: ["--devices", "1000", "--seconds", "2"] },
+  api: { script: "api.ts", quick: ["--devices", "1000", "--duration", "2"] },
+  commands: { script: "commands.ts", quick: ["--commands", "100", "--devices", "10"] },
   history: { script: "history.ts", quick: ["--events", "20000"] },
-  e2e: { script: "e2e.ts", quick: ["--seconds", "5"] },
+  e2e: { script: "e2e.ts", quick: ["--devices", "200", "--rate", "2000", "--seconds", "5"] },
   peer: { script: "peer.ts", quick: ["--devices", "500"] },
 };
 
@@ -42,8 +46,16 @@ for (const name of chosen) {
   }
   console.error(`\n== ${name}`);
   const started = Date.now();
-  const run = spawnSync(process.execPath, ["--import", "tsx", script, ...(values.quick ? part.quick : [])], { stdio: "inherit" });
-  outcomes.push([name, run.status === 0 ? "ok" : `failed (${run.status})`, Math.round((Date.now() - started) / 1000)]);
+  const run = spawnSync(
+    process.execPath,
+    ["--import", "tsx", script, ...(values.quick ? part.quick : [])],
+    { stdio: "inherit" },
+  );
+  outcomes.push([
+    name,
+    run.status === 0 ? "ok" : `failed (${run.status})`,
+    Math.round((Date.now() - started) / 1000),
+  ]);
 }
 
 const sections = chosen
@@ -52,5 +64,7 @@ const sections = chosen
   .map((file) => readFileSync(file, "utf8"));
 const summary = `# Benchmark summary\n\n${renderTable(["part", "outcome", "seconds"], outcomes)}\n\n${sections.join("\n\n")}`;
 writeFileSync(join(defaultResultsDir, "summary.md"), summary);
-console.log(`\n${renderTable(["part", "outcome", "seconds"], outcomes)}\n\nwrote ${join(defaultResultsDir, "summary.md")}`);
+console.log(
+  `\n${renderTable(["part", "outcome", "seconds"], outcomes)}\n\nwrote ${join(defaultResultsDir, "summary.md")}`,
+);
 process.exit(outcomes.some((o) => String(o[1]).startsWith("failed")) ? 1 : 0);
