@@ -8,6 +8,7 @@ import { migrateCommand } from "./commands/migrate.ts";
 import { projectionsCommand } from "./commands/projections.ts";
 import { replayCommand } from "./commands/replay.ts";
 import { restoreCommand } from "./commands/restore.ts";
+import { simulateCommand } from "./commands/simulate.ts";
 import { startCommand } from "./commands/start.ts";
 import { streamsCommand } from "./commands/streams.ts";
 
@@ -37,6 +38,7 @@ program.addCommand(keysCommand());
 program.addCommand(replayCommand());
 program.addCommand(backupCommand());
 program.addCommand(restoreCommand());
+program.addCommand(simulateCommand());
 program.addCommand(docsCommand());
 
 await program.parseAsync(process.argv);
