@@ -23,6 +23,7 @@ import {
   type DeviceRow,
   deviceStatusHistoryProjection,
   devicesProjection,
+  deviceToRecord,
   evolveDevice,
   telemetryProjection,
 } from "@uaip/projections";
@@ -159,7 +160,7 @@ async function bareUpsert(t: TestHub, batch: number): Promise<number> {
       }
     }
     if (++n % batch === 0 || m.seq === info.state.last_seq) {
-      batches.push(JSON.stringify([...changed.values()].map(deviceRecord)));
+      batches.push(JSON.stringify([...changed.values()].map(deviceToRecord)));
       changed = new Map();
     }
     if (m.seq === info.state.last_seq) break;
@@ -182,26 +183,6 @@ async function bareUpsert(t: TestHub, batch: number): Promise<number> {
     });
   }
   return (info.state.messages * 1000) / (performance.now() - started);
-}
-
-function deviceRecord(r: DeviceRow) {
-  return {
-    id: r.id,
-    name: r.name,
-    type: r.type,
-    capabilities: r.capabilities,
-    tags: r.tags,
-    location: r.location,
-    firmware: r.firmware,
-    metadata: r.metadata,
-    status: r.status,
-    status_reason: r.statusReason,
-    status_changed_at: r.statusChangedAt,
-    registered_at: r.registeredAt,
-    last_seen_at: r.lastSeenAt,
-    decommissioned_at: r.decommissionedAt,
-    version: r.version,
-  };
 }
 
 /** One projection catching up its whole stream from 0; events/s over the stream's messages. */

@@ -16,6 +16,7 @@ export {
   devicesWriter,
   fromTable as deviceFromTable,
   loadDevices,
+  toRecord as deviceToRecord,
 } from "./devices/devices-writer.ts";
 export type { ApplyBatch, BatchWriter, Projection } from "./projection.ts";
 export { UnfoldableEventError } from "./projection.ts";

@@ -123,7 +123,8 @@ async function adjustFleetStats(
   }
 }
 
-function toRecord(row: DeviceRow) {
+/** A row as the `devices` table's columns (snake case), for JSON to `jsonb_populate_recordset`. */
+export function toRecord(row: DeviceRow) {
   return {
     id: row.id,
     name: row.name,
