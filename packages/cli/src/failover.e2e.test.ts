@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { createEvent, type DeviceEvent, streamName } from "@uaip/events";
+import { type DeviceEvent, streamName } from "@uaip/events";
 import { projections } from "@uaip/projections";
 import { type ShadowDeps, verifyProjection } from "@uaip/projector";
-import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
+import { createTestHub, publishAll, sampleEvents, type TestHub, waitFor } from "@uaip/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const bin = fileURLToPath(new URL("../bin/uaip.js", import.meta.url));
@@ -34,57 +34,7 @@ function killHard(child: ChildProcess): Promise<void> {
   });
 }
 
-/**
- * A deterministic mix over `devices` devices and every stream: registrations, status
- * changes, updates, decommissions, telemetry and command lifecycles.
- */
-function mixedEvents(prefix: string, devices: number, total: number): DeviceEvent[] {
-  const statuses = ["online", "offline", "error", "maintenance"] as const;
-  const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
-  const out: DeviceEvent[] = [];
-  for (let d = 0; d < devices; d++) {
-    out.push(
-      createEvent("device.registered", `${prefix}-${d}`, {
-        name: `D${d}`,
-        type: ["smart-bulb", "thermostat", "camera"][d % 3]!,
-        tags: [`t${d % 7}`],
-      }),
-    );
-  }
-  for (let i = out.length; out.length < total; i++) {
-    const id = `${prefix}-${(i * 7919) % devices}`;
-    if (i % 97 === 0) out.push(createEvent("device.updated", id, { location: `room-${i % 13}` }));
-    else if (i % 4999 === 0) out.push(createEvent("device.decommissioned", id, { reason: "test" }));
-    else if (i % 3 === 0)
-      out.push(
-        createEvent("telemetry.reported", id, {
-          metrics: { temperature: (i % 400) / 10, power: i % 2 },
-        }),
-      );
-    else if (i % 10 === 1) {
-      const commandId = `${prefix}-c${i}`;
-      out.push(
-        createEvent("command.issued", id, {
-          commandId,
-          name: "set_power",
-          params: { on: true },
-          expiresAt,
-        }),
-      );
-      out.push(createEvent("command.delivered", id, { commandId, attempt: 1 }));
-      out.push(createEvent("command.completed", id, { commandId, result: { ok: i } }));
-    } else
-      out.push(
-        createEvent("device.status_changed", id, { status: statuses[i % 4]!, reason: `r${i % 5}` }),
-      );
-  }
-  return out;
-}
-
-async function publishAll(events: DeviceEvent[]): Promise<void> {
-  for (let i = 0; i < events.length; i += 1_000)
-    await Promise.all(events.slice(i, i + 1_000).map((e) => t.publish(e)));
-}
+const publishEach = (events: DeviceEvent[]) => publishAll(events, (e) => t.publish(e));
 
 const devicesCheckpoint = async () =>
   (
@@ -134,7 +84,7 @@ async function expectNoDrift(): Promise<void> {
 
 describe("failure", () => {
   it("failure - kill -9 of the projector mid-stream, then restart: zero drift and row counts match the log", async () => {
-    await publishAll(mixedEvents("k", 1_000, 50_000));
+    await publishEach(sampleEvents("k", 1_000, 50_000));
     const devicesInLog = (await t.jsm.streams.info(streamName(t.namespace, "devices"))).state
       .last_seq;
     const killAt = Math.floor(devicesInLog * (0.2 + Math.random() * 0.6));
@@ -176,7 +126,7 @@ describe("failure", () => {
       20_000,
       "one of the two holds the lease",
     );
-    const publishing = publishAll(mixedEvents("w", 500, 20_000));
+    const publishing = publishEach(sampleEvents("w", 500, 20_000));
     await waitFor(
       async () => (await devicesCheckpoint()) >= 5_000,
       60_000,

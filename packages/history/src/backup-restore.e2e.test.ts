@@ -6,11 +6,10 @@ import { StreamKinds, streamName } from "@uaip/events";
 import { migrateDown } from "@uaip/migrations";
 import { projections } from "@uaip/projections";
 import { Projector, postgresTarget, type ShadowDeps, verifyProjection } from "@uaip/projector";
-import { createTestHub, type TestHub } from "@uaip/testkit";
+import { createTestHub, publishAll, sampleEvents, type TestHub } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MANIFEST_FILE, type Manifest } from "./backup-manifest.ts";
 import { runCli } from "./testing/run-cli.ts";
-import { publishAll, sampleEvents } from "./testing/sample-events.ts";
 
 let t: TestHub;
 let dir: string;

@@ -1,10 +1,9 @@
-import { createTestHub, type TestHub } from "@uaip/testkit";
+import { createTestHub, publishAll, sampleEvents, type TestHub } from "@uaip/testkit";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventsRoute } from "./events-route.ts";
 import { openReplay } from "./open-replay.ts";
 import type { ReplayRecord } from "./replay-record.ts";
-import { publishAll, sampleEvents } from "./testing/sample-events.ts";
 
 let t: TestHub;
 let app: Hono;

@@ -1,11 +1,10 @@
 import { createEvent, type DeviceEvent, streamName } from "@uaip/events";
 import { type DeviceRow, deviceFromTable, devicesProjection } from "@uaip/projections";
 import { Projector, postgresTarget } from "@uaip/projector";
-import { createTestHub, type TestHub } from "@uaip/testkit";
+import { createTestHub, publishAll, sampleEvents, type TestHub } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fleetAt } from "./fleet-at.ts";
 import { runCli } from "./testing/run-cli.ts";
-import { publishAll, sampleEvents } from "./testing/sample-events.ts";
 
 let t: TestHub;
 let t1: Date;

@@ -1,12 +1,11 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestHub, type TestHub } from "@uaip/testkit";
+import { createTestHub, publishAll, sampleEvents, type TestHub } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csvColumns } from "./csv-format.ts";
 import type { ReplayRecord } from "./replay-record.ts";
 import { runCli } from "./testing/run-cli.ts";
-import { publishAll, sampleEvents } from "./testing/sample-events.ts";
 
 let t: TestHub;
 let dir: string;

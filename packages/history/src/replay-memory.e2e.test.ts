@@ -2,10 +2,9 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEvent, streamName } from "@uaip/events";
-import { createTestHub, type TestHub } from "@uaip/testkit";
+import { createTestHub, publishAll, type TestHub } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { peakRss } from "./testing/peak-rss.ts";
-import { publishAll } from "./testing/sample-events.ts";
 
 const EVENTS = 100_000;
 let t: TestHub;

@@ -5,13 +5,12 @@ import {
   type StreamKind,
   streamName,
 } from "@uaip/events";
-import { createTestHub, type TestHub } from "@uaip/testkit";
+import { createTestHub, publishAll, sampleEvents, type TestHub } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isReplayQueryError } from "./errors.ts";
 import { openReplay } from "./open-replay.ts";
 import type { ReplayQuery } from "./replay-plan.ts";
 import type { ReplayRecord } from "./replay-record.ts";
-import { publishAll, sampleEvents } from "./testing/sample-events.ts";
 
 let t: TestHub;
 let t1: Date;
