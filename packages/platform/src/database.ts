@@ -26,9 +26,13 @@ export function createDatabase(
     // A stuck query is cancelled on the server too, not only abandoned by the API.
     ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
   });
-  // A pool error (PostgreSQL restarted under an idle client) must not kill the process;
-  // the next query reports it.
+  // PostgreSQL going away reaches a client as an 'error' event: the pool listens on idle
+  // clients only, and a client checked out between two statements of a transaction has
+  // no query to reject, so Node would throw the event and kill the process. A listener on
+  // every client keeps it alive; the failed client's next query rejects and the pool
+  // drops it.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
