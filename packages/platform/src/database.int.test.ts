@@ -7,7 +7,11 @@ let t: TestHub;
 let db: Db;
 beforeAll(async () => {
   t = await createTestHub();
-  db = createDatabase(t.config.databaseUrl, { max: 2, name: "uaip-db-test" });
+  db = createDatabase(t.config.databaseUrl, {
+    namespace: t.namespace,
+    max: 2,
+    name: "uaip-db-test",
+  });
 });
 afterAll(async () => {
   await db?.destroy();

@@ -14,7 +14,10 @@ export interface PostgresTargetOptions {
   readonly schema?: string;
 }
 
-/** Runs `fn` in a transaction whose unqualified table names resolve to `schema` first. */
+/**
+ * Runs `fn` in a transaction whose unqualified table names resolve to `schema` first, then
+ * to the connection's own schema (the namespace's).
+ */
 export async function inSchema<T>(
   db: Kysely<Database>,
   schema: string | undefined,
@@ -22,7 +25,9 @@ export async function inSchema<T>(
 ): Promise<T> {
   return db.transaction().execute(async (tx) => {
     if (schema)
-      await sql`SELECT set_config('search_path', ${`"${schema}", public`}, true)`.execute(tx);
+      await sql`SELECT set_config('search_path', quote_ident(${schema}) || ', ' || current_setting('search_path'), true)`.execute(
+        tx,
+      );
     return fn(tx);
   });
 }

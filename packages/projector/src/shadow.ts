@@ -25,6 +25,7 @@ export async function createShadowSchema(
   db: Db,
   projection: Projection,
   schema: string,
+  live: string,
 ): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await sql.raw(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`).execute(tx);
@@ -32,7 +33,7 @@ export async function createShadowSchema(
     for (const table of [...projection.tables, "projection_checkpoints", "rejected_events"]) {
       await sql
         .raw(
-          `CREATE TABLE ${quote(schema)}.${quote(table)} (LIKE public.${quote(table)} INCLUDING ALL)`,
+          `CREATE TABLE ${quote(schema)}.${quote(table)} (LIKE ${quote(live)}.${quote(table)} INCLUDING ALL)`,
         )
         .execute(tx);
     }

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "@uaip/migrations";
+import { databaseSchema } from "@uaip/platform";
 import type { Projection } from "@uaip/projections";
 import { sql, type Transaction } from "kysely";
 import { readCheckpoint } from "./checkpoints.ts";
@@ -44,8 +45,9 @@ export async function verifyProjection(
   projection: Projection,
   onBatch?: (position: number, applied: number) => void,
 ): Promise<VerifyReport> {
-  const schema = `uaip_verify_${projection.name}_${randomBytes(3).toString("hex")}`;
-  await createShadowSchema(deps.db, projection, schema);
+  const live = databaseSchema(deps.namespace);
+  const schema = `${live}_v_${projection.name}_${randomBytes(3).toString("hex")}`;
+  await createShadowSchema(deps.db, projection, schema, live);
   try {
     // Most of the fold happens unlocked; the locked part only catches up the last batches.
     await buildShadow(
@@ -57,12 +59,15 @@ export async function verifyProjection(
     );
     return await deps.db.transaction().execute(async (tx) => {
       for (const table of projection.tables) {
-        await sql.raw(`LOCK TABLE public.${quoteIdent(table)} IN SHARE MODE`).execute(tx);
+        await sql
+          .raw(`LOCK TABLE ${quoteIdent(live)}.${quoteIdent(table)} IN SHARE MODE`)
+          .execute(tx);
       }
       const position = await readCheckpoint(tx, projection.name);
       await buildShadow(deps, projection, schema, position, onBatch);
       const tables: TableDrift[] = [];
-      for (const table of projection.tables) tables.push(await compareTable(tx, schema, table));
+      for (const table of projection.tables)
+        tables.push(await compareTable(tx, live, schema, table));
       return {
         projection: projection.name,
         position,
@@ -82,12 +87,15 @@ export async function verifyProjection(
  */
 async function compareTable(
   tx: Transaction<Database>,
+  liveSchema: string,
   schema: string,
   table: string,
 ): Promise<TableDrift> {
   const columns = await sql<{ column_name: string; data_type: string }>`
     SELECT column_name, data_type FROM information_schema.columns
-     WHERE table_schema = 'public' AND table_name = ${table} ORDER BY ordinal_position`.execute(tx);
+     WHERE table_schema = ${liveSchema} AND table_name = ${table} ORDER BY ordinal_position`.execute(
+    tx,
+  );
   const list = columns.rows
     .map((c) =>
       c.data_type === "double precision"
@@ -95,7 +103,7 @@ async function compareTable(
         : quoteIdent(c.column_name),
     )
     .join(", ");
-  const live = `SELECT ${list} FROM public.${quoteIdent(table)}`;
+  const live = `SELECT ${list} FROM ${quoteIdent(liveSchema)}.${quoteIdent(table)}`;
   const expected = `SELECT ${list} FROM ${quoteIdent(schema)}.${quoteIdent(table)}`;
   const diff = async (a: string, b: string) => {
     const count = await sql
@@ -110,7 +118,7 @@ async function compareTable(
   const unexpected = await diff(live, expected);
   const counts = await sql
     .raw<{ live: number; expected: number }>(
-      `SELECT (SELECT count(*)::int FROM public.${quoteIdent(table)}) AS live, (SELECT count(*)::int FROM ${quoteIdent(schema)}.${quoteIdent(table)}) AS expected`,
+      `SELECT (SELECT count(*)::int FROM ${quoteIdent(liveSchema)}.${quoteIdent(table)}) AS live, (SELECT count(*)::int FROM ${quoteIdent(schema)}.${quoteIdent(table)}) AS expected`,
     )
     .execute(tx);
   return {
