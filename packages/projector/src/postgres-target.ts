@@ -2,7 +2,7 @@ import type { Database } from "@uaip/migrations";
 import type { Db } from "@uaip/platform";
 import type { Projection } from "@uaip/projections";
 import { type Kysely, sql, type Transaction } from "kysely";
-import { advanceCheckpoint, ensureCheckpoint } from "./checkpoints.ts";
+import { advanceCheckpoint, ensureCheckpoint, readStreamId } from "./checkpoints.ts";
 import { recordRejections } from "./dead-letters.ts";
 import type { ProjectionTarget, TargetBatch } from "./projection-target.ts";
 
@@ -50,12 +50,16 @@ export function postgresTarget(
       opts.schema
         ? inSchema(db, opts.schema, (tx) => ensureCheckpoint(tx, projection.name))
         : ensureCheckpoint(db, projection.name),
+    streamId: () =>
+      opts.schema
+        ? inSchema(db, opts.schema, (tx) => readStreamId(tx, projection.name))
+        : readStreamId(db, projection.name),
     async commit(batch: TargetBatch) {
       try {
         await inSchema(db, opts.schema, async (tx) => {
           if (batch.events.length > 0) await apply(tx, batch.events);
           await recordRejections(tx, projection.name, batch.rejected);
-          await advanceCheckpoint(tx, projection.name, batch.from, batch.to);
+          await advanceCheckpoint(tx, projection.name, batch.from, batch.to, batch.streamId);
         });
       } catch (err) {
         writer?.aborted();

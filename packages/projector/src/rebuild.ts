@@ -6,12 +6,15 @@ import { sql, type Transaction } from "kysely";
 import { readCheckpoint } from "./checkpoints.ts";
 import {
   buildShadow,
+  carryOver,
   createShadowSchema,
   dropShadowSchema,
+  logHeadFor,
   quoteIdent,
   type ShadowDeps,
   streamLastSeq,
 } from "./shadow.ts";
+import { streamIdentity } from "./stream-identity.ts";
 
 export interface RebuildReport {
   readonly projection: string;
@@ -22,6 +25,8 @@ export interface RebuildReport {
   readonly seconds: number;
   /** How long readers and the live projector were held back by the swap. */
   readonly swapMs: number;
+  /** What was kept from the live tables because the stream's retention removed it. */
+  readonly carriedOver?: { readonly rows: number; readonly what: string };
 }
 
 export type RebuildProgress = (p: {
@@ -47,9 +52,12 @@ export async function rebuildProjection(
   const schema = `${live}_rebuild_${projection.name}`;
   const stream = streamName(deps.namespace, projection.stream);
   let events = 0;
+  let carried: RebuildReport["carriedOver"];
+  const info = await deps.jsm.streams.info(stream);
+  const head = logHeadFor(projection, info);
   await createShadowSchema(deps.db, projection, schema, live);
   try {
-    const target = await streamLastSeq(deps.jsm, stream);
+    const target = info.state.last_seq;
     await buildShadow(deps, projection, schema, target, (position, applied) => {
       events += applied;
       onProgress?.({ phase: "build", position, target });
@@ -63,17 +71,15 @@ export async function rebuildProjection(
           .raw(`LOCK TABLE ${quoteIdent(live)}.${quoteIdent(table)} IN ACCESS EXCLUSIVE MODE`)
           .execute(tx);
       }
+      // Catch up with the live projector, but never past the stream's end: a checkpoint
+      // from another stream instance may be ahead of it.
       const liveAt = await readCheckpoint(tx, projection.name);
-      const shadowAt = await buildShadow(
-        deps,
-        projection,
-        schema,
-        Math.max(liveAt, target),
-        (position, applied) => {
-          events += applied;
-          onProgress?.({ phase: "swap", position, target: Math.max(liveAt, target) });
-        },
-      );
+      const until = Math.min(Math.max(liveAt, target), await streamLastSeq(deps.jsm, stream));
+      const shadowAt = await buildShadow(deps, projection, schema, until, (position, applied) => {
+        events += applied;
+        onProgress?.({ phase: "swap", position, target: until });
+      });
+      carried = await carryOver(tx, projection, { live, shadow: schema }, head);
       const indexNames = await liveIndexNames(tx, live, schema, projection.tables);
       for (const table of projection.tables) {
         await sql.raw(`DROP TABLE ${quoteIdent(live)}.${quoteIdent(table)}`).execute(tx);
@@ -86,7 +92,7 @@ export async function rebuildProjection(
       await restoreIndexNames(tx, live, schema, indexNames);
       await tx
         .updateTable("projection_checkpoints")
-        .set({ position: shadowAt, updated_at: new Date() })
+        .set({ position: shadowAt, updated_at: new Date(), stream_id: streamIdentity(info) })
         .where("name", "=", projection.name)
         .execute();
       return shadowAt;
@@ -101,6 +107,7 @@ export async function rebuildProjection(
       events,
       seconds: (performance.now() - started) / 1000,
       swapMs,
+      ...(carried ? { carriedOver: carried } : {}),
     };
   } finally {
     await dropShadowSchema(deps.db, schema);
