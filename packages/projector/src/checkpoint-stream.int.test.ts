@@ -1,7 +1,10 @@
 import { createEvent, type DeviceEvent, streamName } from "@uaip/events";
+import { migrateUp } from "@uaip/migrations";
+import { createDatabase } from "@uaip/platform";
 import { devicesProjection } from "@uaip/projections";
-import { streamDefinitions } from "@uaip/streams";
+import { applyStreams, streamDefinitions } from "@uaip/streams";
 import { capturedLogs, createTestHub, type TestHub, waitFor } from "@uaip/testkit";
+import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readCheckpoint } from "./checkpoints.ts";
 import { postgresTarget } from "./postgres-target.ts";
@@ -164,5 +167,41 @@ describe("checkpoints and their stream", () => {
       "the target lost its data; replaying the stream from the start",
     );
     await p.stop();
+  });
+
+  it("checkpoint - two hubs with different namespaces on one database never share a checkpoint", async () => {
+    const other = `${t.namespace}_b`;
+    const defs = streamDefinitions(other);
+    await applyStreams(t.jsm, defs);
+    const db = createDatabase(t.config.databaseUrl, { namespace: other, max: 2 });
+    try {
+      expect((await migrateUp(db)).error).toBeUndefined();
+      const mine = await readCheckpoint(t.db, "devices");
+      expect(mine).toBeGreaterThan(1);
+      const ack = await t.js.publish(
+        `${other}.device.solo.registered`,
+        JSON.stringify({ data: { name: "Solo", type: "sensor" } }),
+      );
+      expect(ack.seq).toBe(1);
+      const p = start({
+        target: postgresTarget(db, devicesProjection),
+        namespace: other,
+        lease: { db, owner: "hub-b", ttlMs: 3_000 },
+      });
+      await waitFor(
+        async () => (await readCheckpoint(db, "devices")) === 1,
+        30_000,
+        "hub b applied",
+      );
+      expect(p.state).toBe("running");
+      const ids = (await db.selectFrom("devices").select("id").execute()).map((r) => r.id);
+      expect(ids).toEqual(["solo"]);
+      expect(await readCheckpoint(t.db, "devices")).toBe(mine);
+    } finally {
+      await Promise.all(running.splice(0).map((p) => p.stop()));
+      await sql.raw(`DROP SCHEMA "${other}" CASCADE`).execute(t.db);
+      await db.destroy();
+      for (const d of Object.values(defs)) await t.jsm.streams.delete(d.name).catch(() => {});
+    }
   });
 });

@@ -45,8 +45,13 @@ export async function startingPoint(deps: StartingPointDeps): Promise<StartingPo
   const committed = await target.position();
   if (!deps.live) return withGap(committed ?? 0, streamId, info);
 
-  const recorded =
-    (await target.streamId?.()) ?? (deps.db ? await readStreamId(deps.db, target.name) : undefined);
+  // A target that records its stream is the only authority on it; for one that does not,
+  // the runtime's record beside the lease stands in.
+  const recorded = target.streamId
+    ? await target.streamId()
+    : deps.db
+      ? await readStreamId(deps.db, target.name)
+      : undefined;
   if (committed === undefined) {
     if (recorded !== undefined)
       logger.warn("the target lost its data; replaying the stream from the start");
