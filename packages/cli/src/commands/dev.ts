@@ -28,7 +28,7 @@ the hub runs in the foreground with API keys OFF (UAIP_AUTH=on keeps them). Not 
     .action((opts: { dataDir: string; only?: string }) =>
       run(async () => {
         const parts = parseParts(opts.only);
-        const base = cliContext();
+        const base = cliContext({}, "stdout");
         await using services = await ensureLocalServices({
           dataDir: resolve(opts.dataDir),
           natsUrl: base.config.nats.servers[0] ?? "nats://127.0.0.1:4222",
@@ -36,12 +36,15 @@ the hub runs in the foreground with API keys OFF (UAIP_AUTH=on keeps them). Not 
           redisUrl: base.config.redisUrl,
           log: (line) => base.logger.info(line),
         });
-        const { config, logger } = cliContext({
-          NATS_URL: services.natsUrl,
-          DATABASE_URL: services.databaseUrl,
-          REDIS_URL: services.redisUrl,
-          UAIP_AUTH: process.env.UAIP_AUTH || "off",
-        });
+        const { config, logger } = cliContext(
+          {
+            NATS_URL: services.natsUrl,
+            DATABASE_URL: services.databaseUrl,
+            REDIS_URL: services.redisUrl,
+            UAIP_AUTH: process.env.UAIP_AUTH || "off",
+          },
+          "stdout",
+        );
         const hub = await startHub(config, logger, parts);
         const lines = [
           "",
