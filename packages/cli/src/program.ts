@@ -31,11 +31,11 @@ Exit codes: 0 done, 1 failed (a service that does not answer is named with its U
 2 bad usage or configuration.
 
 Getting started:
-  uaip dev                                   run everything locally, starting services that are missing
-  uaip device register lamp-1 --name "Desk lamp" --type smart-bulb
-                                             be a device: publish its events
-  uaip streams status                        what the event log holds
-  uaip projections status                    how far each read model has got`,
+  uaip dev                  run everything locally, starting services that are missing
+  uaip device status lamp-1 online
+                            be a device: publish an event as it would
+  uaip streams status       what the event log holds
+  uaip projections status   how far each read model has got`,
     );
 
   program.addCommand(startCommand());

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { ensureLocalServices } from "@uaip/local-services";
 import { Command, Option } from "commander";
 import { cliContext, run, shutdownSignal } from "../context.ts";
+import { otherTerminalExports } from "../dev-exports.ts";
 import { hubParts, startHub } from "../hub.ts";
 import { parseParts } from "./start.ts";
 
@@ -46,6 +47,13 @@ the hub runs in the foreground with API keys OFF (UAIP_AUTH=on keeps them). Not 
           "stdout",
         );
         const hub = await startHub(config, logger, parts);
+        const exports = otherTerminalExports({
+          NATS_URL: services.natsUrl,
+          DATABASE_URL: services.databaseUrl,
+          REDIS_URL: services.redisUrl,
+          PORT: hub.url ? new URL(hub.url).port : String(config.http.port),
+          UAIP_NAMESPACE: config.namespace,
+        });
         const lines = [
           "",
           "UAIP Hub (dev) is running.",
@@ -59,6 +67,7 @@ the hub runs in the foreground with API keys OFF (UAIP_AUTH=on keeps them). Not 
             ? "  auth       OFF (dev): API keys are not checked; do not expose this port"
             : "  auth       on: create a key with `uaip keys create`",
           hub.url ? `  docs       ${hub.url}/docs` : "",
+          exports ? `In another terminal, first: ${exports}` : "",
           "Ctrl-C stops it.",
           "",
         ];

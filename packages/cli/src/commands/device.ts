@@ -133,6 +133,7 @@ Examples:
     cmd
       .command("register")
       .argument("<id>", "the device id (1-64 letters, digits, '_' or '-')")
+      .summary("Declare the device (device.registered, then device.updated)")
       .description(
         "Declare the device: device.registered the first time, device.updated with the given fields after that (the type cannot change)",
       )
@@ -197,6 +198,7 @@ Examples:
       .command("status")
       .argument("<id>", "the device id")
       .argument("<status>", DeviceStatuses.join(" | "))
+      .summary("Report its status (device.status_changed)")
       .description("Report the device's status (device.status_changed)")
       .option("--reason <text>", 'why, e.g. "battery low"'),
   ).action((rawId: string, status: string, o: OutputFlags & { reason?: string }) =>
@@ -219,6 +221,7 @@ Examples:
       .command("telemetry")
       .argument("<id>", "the device id")
       .argument("<readings...>", "one or more metric=value, e.g. temperature=21.5")
+      .summary("Report readings (telemetry.reported)")
       .description("Report named numeric readings in one event (telemetry.reported)"),
   ).action((rawId: string, readings: string[], o: OutputFlags) =>
     run(async () => {
@@ -245,6 +248,7 @@ Examples:
         `an event type or its subject token: ${deviceEventTypes.map((t) => `${t} (${catalog[t].subjectToken})`).join(", ")}`,
       )
       .argument("[data]", "the event's data as JSON (see docs/events.md)", "{}")
+      .summary("Publish any event a device may send, data as JSON")
       .description(
         "Publish any event a device may send, with its data as JSON; validated against the event catalog first",
       )

@@ -51,7 +51,7 @@ registrations, commands), admin (managing keys). A key with only "write" cannot 
 
 Example:
   uaip keys create --name dashboard --scopes read
-  curl -H "Authorization: Bearer <key>" http://127.0.0.1:8443/api/v1/stats`,
+  curl -H "Authorization: Bearer <key>" "http://127.0.0.1:\${PORT:-8443}/api/v1/stats"`,
     )
     .action((opts: { name: string; scopes: string; json?: boolean }) =>
       run(async () => {

@@ -36,6 +36,7 @@ export function projectionsCommand(): Command {
   );
   cmd
     .command("status")
+    .summary("Where each projection stands: checkpoint, lag, rejected events, state")
     .description(
       "Per projection (the PostgreSQL read models and the Redis cache): checkpoint, stream last sequence, pending events, lag, events/s, rejected events, state",
     )
