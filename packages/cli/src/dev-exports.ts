@@ -9,6 +9,7 @@ export const hubAddressVariables = [
   "UAIP_NAMESPACE",
 ] as const;
 
+/** Each of those variables with the value the running hub uses. */
 export type HubAddress = Record<(typeof hubAddressVariables)[number], string>;
 
 /** A word the shell reads back as itself. */
