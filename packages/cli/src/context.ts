@@ -10,15 +10,23 @@ export interface CliContext {
   readonly logger: Logger;
 }
 
-/** Parses the environment once for this command (overrides win over the environment). */
-export function cliContext(overrides: Record<string, string> = {}): CliContext {
+/**
+ * Parses the environment once for this command (overrides win over the environment).
+ * Logs go to stderr, so a command's stdout carries only its output; the long-running hub
+ * (`uaip start`, `uaip dev`) passes `"stdout"`, as servers conventionally log there.
+ */
+export function cliContext(
+  overrides: Record<string, string> = {},
+  logTo: "stdout" | "stderr" = "stderr",
+): CliContext {
   const config = loadConfig({ ...process.env, ...overrides });
-  return { config, logger: createLogger(config.logLevel) };
+  return { config, logger: createLogger(config.logLevel, "uaip", logTo) };
 }
 
 /**
  * Runs a command body and turns failures into one line on stderr and an exit code:
- * 2 for bad configuration or usage, 1 for everything else.
+ * 2 for bad configuration or usage, 1 for everything else (a service that does not answer
+ * is a ServiceUnreachableError, whose message names it and its URL).
  */
 export async function run(body: () => Promise<unknown>): Promise<void> {
   try {

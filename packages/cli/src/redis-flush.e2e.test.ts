@@ -1,4 +1,4 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readDevices, redisProjectionTarget } from "@uaip/cache";
@@ -16,11 +16,13 @@ let t: TestHub;
 let services: LocalServices;
 let redis: Redis;
 let hub: RunningHub;
+let dataDir: string;
 
 beforeAll(async () => {
   t = await createTestHub();
+  dataDir = await mkdtemp(join(tmpdir(), "uaip-redis-"));
   services = await ensureLocalServices({
-    dataDir: await mkdtemp(join(tmpdir(), "uaip-redis-")),
+    dataDir,
     natsUrl: t.config.nats.servers[0]!,
     databaseUrl: t.config.databaseUrl,
     redisUrl: `redis://127.0.0.1:${await freePort()}`,
@@ -38,6 +40,7 @@ afterAll(async () => {
   await hub?.stop();
   redis?.disconnect();
   await services?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
   await t?.close();
 });
 

@@ -107,7 +107,7 @@ export const configVariables = {
       ["trace", "debug", "info", "warn", "error", "fatal", "silent"],
       "must be one of trace, debug, info, warn, error, fatal, silent",
     ),
-    doc: "Least severe log level written (JSON lines on stdout)",
+    doc: "Least severe log level written: JSON lines on stdout from `uaip start` and `uaip dev`, on stderr from every other command (whose stdout is its output)",
   },
   UAIP_AUTH: {
     default: "on",

@@ -1,5 +1,10 @@
 import { randomBytes } from "node:crypto";
-import type { JetStreamClient, JetStreamManager, PubAck } from "@nats-io/jetstream";
+import {
+  JetStreamApiCodes,
+  type JetStreamClient,
+  type JetStreamManager,
+  type PubAck,
+} from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { type DeviceEvent, type Subjects, subjects } from "@uaip/events";
 import { migrateUp } from "@uaip/migrations";
@@ -18,6 +23,7 @@ import {
 } from "@uaip/platform";
 import { applyStreams, streamDefinitions } from "@uaip/streams";
 import type { Redis } from "ioredis";
+import { namespaceStreams } from "./namespace-streams.ts";
 
 /**
  * Everything one spec file needs, isolated from every other file and from a user's data:
@@ -38,6 +44,11 @@ export interface TestHub extends AsyncDisposable {
   publish(event: DeviceEvent): Promise<PubAck>;
   /** Publishes raw bytes (for malformed input) through JetStream. */
   publishRaw(subject: string, body: string | Uint8Array): Promise<PubAck>;
+  /**
+   * Deletes every stream, KV bucket and object store of the namespace, the database and the
+   * namespace's Redis keys, then disconnects; rejects naming whatever it could not remove.
+   * Safe to call twice.
+   */
   close(): Promise<void>;
 }
 
@@ -67,15 +78,37 @@ export async function createTestHub(): Promise<TestHub> {
   await redis.connect();
   const s = subjects(namespace);
 
-  const close = async () => {
-    for (const def of Object.values(definitions))
-      await jsm.streams.delete(def.name).catch(() => {});
-    await nc.close();
-    await db.destroy();
-    await dropDatabase(config.databaseUrl).catch(() => {});
-    const keys = await redis.keys(`${namespace}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+  // Everything this namespace made goes, whoever made it (a dispatcher's KV bucket, a
+  // stream a test created): every step runs, and what could not be removed is reported.
+  const removeAll = async () => {
+    const failures: string[] = [];
+    const attempt = async (what: string, step: () => Promise<unknown>) => {
+      await step().catch((err: unknown) => failures.push(`${what}: ${(err as Error).message}`));
+    };
+    await attempt("streams", async () => {
+      for (const name of await namespaceStreams(jsm, namespace)) {
+        await jsm.streams.delete(name).catch((err: unknown) => {
+          if ((err as { code?: unknown }).code !== JetStreamApiCodes.StreamNotFound) throw err;
+        });
+      }
+    });
+    await attempt("nats", () => nc.close());
+    await attempt("database", async () => {
+      await db.destroy();
+      await dropDatabase(config.databaseUrl);
+    });
+    await attempt("redis keys", async () => {
+      const keys = await redis.keys(`${namespace}:*`);
+      for (let i = 0; i < keys.length; i += 1_000) await redis.unlink(...keys.slice(i, i + 1_000));
+    });
     redis.disconnect();
+    if (failures.length > 0)
+      throw new Error(`test hub ${namespace} left resources behind: ${failures.join("; ")}`);
+  };
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= removeAll();
+    return closing;
   };
   return {
     namespace,
@@ -96,28 +129,4 @@ export async function createTestHub(): Promise<TestHub> {
     close,
     [Symbol.asyncDispose]: close,
   };
-}
-
-/** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 30_000,
-  what = "condition",
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { ensureLocalServices } from "@uaip/local-services";
 import { Command, Option } from "commander";
 import { cliContext, run, shutdownSignal } from "../context.ts";
+import { otherTerminalExports } from "../dev-exports.ts";
 import { hubParts, startHub } from "../hub.ts";
 import { parseParts } from "./start.ts";
 
@@ -28,7 +29,7 @@ the hub runs in the foreground with API keys OFF (UAIP_AUTH=on keeps them). Not 
     .action((opts: { dataDir: string; only?: string }) =>
       run(async () => {
         const parts = parseParts(opts.only);
-        const base = cliContext();
+        const base = cliContext({}, "stdout");
         await using services = await ensureLocalServices({
           dataDir: resolve(opts.dataDir),
           natsUrl: base.config.nats.servers[0] ?? "nats://127.0.0.1:4222",
@@ -36,13 +37,23 @@ the hub runs in the foreground with API keys OFF (UAIP_AUTH=on keeps them). Not 
           redisUrl: base.config.redisUrl,
           log: (line) => base.logger.info(line),
         });
-        const { config, logger } = cliContext({
+        const { config, logger } = cliContext(
+          {
+            NATS_URL: services.natsUrl,
+            DATABASE_URL: services.databaseUrl,
+            REDIS_URL: services.redisUrl,
+            UAIP_AUTH: process.env.UAIP_AUTH || "off",
+          },
+          "stdout",
+        );
+        const hub = await startHub(config, logger, parts);
+        const exports = otherTerminalExports({
           NATS_URL: services.natsUrl,
           DATABASE_URL: services.databaseUrl,
           REDIS_URL: services.redisUrl,
-          UAIP_AUTH: process.env.UAIP_AUTH || "off",
+          PORT: hub.url ? new URL(hub.url).port : String(config.http.port),
+          UAIP_NAMESPACE: config.namespace,
         });
-        const hub = await startHub(config, logger, parts);
         const lines = [
           "",
           "UAIP Hub (dev) is running.",
@@ -56,6 +67,7 @@ the hub runs in the foreground with API keys OFF (UAIP_AUTH=on keeps them). Not 
             ? "  auth       OFF (dev): API keys are not checked; do not expose this port"
             : "  auth       on: create a key with `uaip keys create`",
           hub.url ? `  docs       ${hub.url}/docs` : "",
+          exports ? `In another terminal, first: ${exports}` : "",
           "Ctrl-C stops it.",
           "",
         ];

@@ -57,7 +57,7 @@ ${entry}
  */
 export function devicesCommand(): Command {
   const cmd = new Command("devices").description(
-    "Per-device tasks: NATS credentials (UAIP_NAMESPACE)",
+    "Operator tasks for one device: its NATS credentials (UAIP_NAMESPACE); to act as a device, see `uaip device`",
   );
   cmd
     .command("credentials")

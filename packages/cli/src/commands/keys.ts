@@ -1,6 +1,7 @@
 import { createApiKey, listApiKeys, revokeApiKey, type Scope, Scopes } from "@uaip/api";
-import { createDatabase, type Db } from "@uaip/platform";
+import type { Db } from "@uaip/platform";
 import { Command } from "commander";
+import { ensureDatabaseOf, openDatabase } from "../connections.ts";
 import { type CliContext, cliContext, run, UsageError } from "../context.ts";
 import { table } from "../output.ts";
 import { prepareDatabase } from "../setup.ts";
@@ -21,11 +22,8 @@ function parseScopes(value: string): Scope[] {
 }
 
 async function withDb<T>(ctx: CliContext, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = createDatabase(ctx.config.databaseUrl, {
-    namespace: ctx.config.namespace,
-    max: 1,
-    name: "uaip-cli",
-  });
+  await ensureDatabaseOf(ctx.config);
+  const db = await openDatabase(ctx.config, { max: 1 });
   try {
     await prepareDatabase(ctx.config, db);
     return await fn(db);
@@ -53,7 +51,7 @@ registrations, commands), admin (managing keys). A key with only "write" cannot 
 
 Example:
   uaip keys create --name dashboard --scopes read
-  curl -H "Authorization: Bearer <key>" http://127.0.0.1:8443/api/v1/stats`,
+  curl -H "Authorization: Bearer <key>" "http://127.0.0.1:\${PORT:-8443}/api/v1/stats"`,
     )
     .action((opts: { name: string; scopes: string; json?: boolean }) =>
       run(async () => {

@@ -1,17 +1,14 @@
 import { migrateDown, migrateUp, migrationStatus } from "@uaip/migrations";
-import { createDatabase, ensureDatabase } from "@uaip/platform";
+import type { Db } from "@uaip/platform";
 import { Command } from "commander";
+import { ensureDatabaseOf, openDatabase } from "../connections.ts";
 import { cliContext, run, UsageError } from "../context.ts";
 import { table } from "../output.ts";
 
-async function withDb<T>(fn: (db: ReturnType<typeof createDatabase>) => Promise<T>): Promise<T> {
+async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   const { config } = cliContext();
-  await ensureDatabase(config.databaseUrl);
-  const db = createDatabase(config.databaseUrl, {
-    namespace: config.namespace,
-    max: 1,
-    name: "uaip-migrate",
-  });
+  await ensureDatabaseOf(config);
+  const db = await openDatabase(config, { max: 1, name: "uaip-migrate" });
   try {
     return await fn(db);
   } finally {

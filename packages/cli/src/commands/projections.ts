@@ -1,17 +1,13 @@
 import { redisProjectionTarget } from "@uaip/cache";
 import { createRedis } from "@uaip/platform";
 import { type Projection, projections } from "@uaip/projections";
-import {
-  projectionStatus,
-  rebuildProjection,
-  type ShadowDeps,
-  verifyProjection,
-} from "@uaip/projector";
+import { rebuildProjection, type ShadowDeps, verifyProjection } from "@uaip/projector";
 import { Command } from "commander";
 import { withConnections } from "../connections.ts";
 import { type CliContext, cliContext, run, UsageError } from "../context.ts";
 import { table } from "../output.ts";
 import { progressBar } from "../progress.ts";
+import { projectionStatusReport } from "../projection-status-report.ts";
 
 function findProjection(name: string): Projection {
   const p = projections.find((x) => x.name === name);
@@ -40,47 +36,72 @@ export function projectionsCommand(): Command {
   );
   cmd
     .command("status")
+    .summary("Where each projection stands: checkpoint, lag, rejected events, state")
     .description(
-      "Per projection: checkpoint, stream last sequence, pending events, lag, events/s, state",
+      "Per projection (the PostgreSQL read models and the Redis cache): checkpoint, stream last sequence, pending events, lag, events/s, rejected events, state",
     )
     .option("--sample <ms>", "measure events/s over this window", "1000")
     .option("--json", "print JSON instead of a table")
+    .addHelpText(
+      "after",
+      `
+"rejected" counts the events a projection refused (malformed, or not foldable): each is in
+the rejected_events table and the DEADLETTER stream with its reason. The Redis cache reads
+the DEVICES stream and leaves recording them to the devices projection ("-").
+The Redis cache's checkpoint is read from Redis: while Redis is down its row says
+"unreachable" and the command exits 1.
+
+Examples:
+  uaip projections status
+  uaip projections status --sample 0 --json`,
+    )
     .action((opts: { sample: string; json?: boolean }) =>
       run(async () => {
         const sample = Number(opts.sample);
-        if (!Number.isInteger(sample) || sample < 0)
+        if (!/^\d+$/.test(opts.sample.trim()) || !Number.isSafeInteger(sample))
           throw new UsageError(
             `--sample: must be a whole number of milliseconds (got "${opts.sample}")`,
           );
         const ctx = cliContext();
-        const status = await withConnections(ctx, (c) =>
-          projectionStatus(c.db, c.jsm, ctx.config.namespace, projections, sample),
+        const rows = await withConnections(ctx, (c) =>
+          projectionStatusReport(c, ctx.config, sample),
         );
-        if (opts.json) return void console.log(JSON.stringify(status, null, 2));
-        console.log(
-          table(
-            [
-              "projection",
-              "stream",
-              "checkpoint",
-              "last seq",
-              "pending",
-              "lag (s)",
-              "events/s",
-              "state",
-            ],
-            status.map((s) => [
-              s.name,
-              s.stream,
-              s.checkpoint,
-              s.streamLastSeq,
-              s.pending,
-              s.lagSeconds,
-              s.eventsPerSecond,
-              s.owner ? `${s.state} (${s.owner})` : s.state,
-            ]),
-          ),
-        );
+        const unreachable = rows.filter((r) => r.state === "unreachable");
+        if (opts.json) console.log(JSON.stringify(rows, null, 2));
+        else {
+          console.log(
+            table(
+              [
+                "projection",
+                "stream",
+                "checkpoint",
+                "last seq",
+                "pending",
+                "lag (s)",
+                "events/s",
+                "rejected",
+                "state",
+              ],
+              rows.map((s) =>
+                s.state === "unreachable"
+                  ? [s.name, s.stream, "", "", "", "", "", s.rejected, s.state]
+                  : [
+                      s.name,
+                      s.stream,
+                      s.checkpoint,
+                      s.streamLastSeq,
+                      s.pending,
+                      s.lagSeconds,
+                      s.eventsPerSecond,
+                      s.rejected,
+                      s.owner ? `${s.state} (${s.owner})` : s.state,
+                    ],
+              ),
+            ),
+          );
+        }
+        for (const r of unreachable) if ("error" in r) process.stderr.write(`uaip: ${r.error}\n`);
+        return unreachable.length > 0 ? 1 : 0;
       }),
     );
   cmd

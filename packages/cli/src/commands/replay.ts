@@ -208,11 +208,13 @@ export function replayCommand(): Command {
       "devices, telemetry, commands or deadletter (default: from --type, else devices)",
     )
     .option("--device <id>", "one device id, or a glob such as 'thermo-*'")
-    .option(
-      "--type <type>",
-      "event type(s), comma-separated or repeated, e.g. device.status_changed",
-      collect,
-      [],
+    .addOption(
+      new Option(
+        "--type <type>",
+        "event type(s), comma-separated or repeated, e.g. device.status_changed",
+      )
+        .argParser(collect)
+        .default([], "every type"),
     )
     .option("--from-seq <n>", "first stream sequence (inclusive)")
     .option("--to-seq <n>", "last stream sequence (inclusive)")

@@ -6,9 +6,8 @@ import {
   type RestoreReport,
   restoreBackup,
 } from "@uaip/history";
-import { ensureDatabase } from "@uaip/platform";
 import { Command } from "commander";
-import { withConnections } from "../connections.ts";
+import { ensureDatabaseOf, withConnections } from "../connections.ts";
 import { cliContext, run } from "../context.ts";
 import { formatBytes, table } from "../output.ts";
 import { progressBar } from "../progress.ts";
@@ -122,7 +121,7 @@ Example:
     .action((dir: string, flags: RestoreFlags) =>
       run(async () => {
         const ctx = cliContext();
-        await ensureDatabase(ctx.config.databaseUrl);
+        await ensureDatabaseOf(ctx.config);
         return withConnections(ctx, async (c) => {
           const deps = {
             ...c,

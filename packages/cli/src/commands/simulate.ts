@@ -21,6 +21,7 @@ import {
   singleDevice,
 } from "@uaip/simulator";
 import { Command } from "commander";
+import { openNats } from "../connections.ts";
 import { type CliContext, cliContext, run, shutdownSignal, UsageError } from "../context.ts";
 
 interface CommonFlags {
@@ -168,9 +169,10 @@ async function simulate(o: CommonFlags, specs: DeviceSpec[]): Promise<number> {
   const ctx = cliContext();
   const metrics = sensorMetrics(o.metrics);
   const devices = metrics ? specs.map((d) => (d.type === "sensor" ? { ...d, metrics } : d)) : specs;
+  const durationS = whole("--duration", o.duration ?? "0", 0, 31_536_000);
+  await natsAnswers(ctx);
   const stop = stopOnSignal();
   const progress = o.progress ? progressWriter() : undefined;
-  const durationS = whole("--duration", o.duration ?? "0", 0, 31_536_000);
   const connections = o.connections ? whole("--connections", o.connections, 1, 10_000) : undefined;
   const summary = await runFleet({
     devices,
@@ -214,6 +216,7 @@ async function loadTest(
           url: typeof o.api === "string" ? apiUrl(o.api) : defaultApi(ctx),
           ...(key ? { key } : {}),
         };
+  await natsAnswers(ctx);
   const stop = stopOnSignal();
   const progress = o.progress ? progressWriter() : undefined;
   const report = await runLoadTest({
@@ -235,6 +238,15 @@ async function loadTest(
   }).finally(() => progress?.done());
   await output(o.json, report, () => loadTestText(report));
   return 0;
+}
+
+/**
+ * Fails with NATS and its URL named when NATS does not answer: the simulated devices would
+ * each count a connect error and the run would "succeed" with nothing sent.
+ */
+async function natsAnswers(ctx: CliContext): Promise<void> {
+  const nc = await openNats(ctx.config, "uaip-simulate-check");
+  await nc.close();
 }
 
 function connectOptions(ctx: CliContext) {

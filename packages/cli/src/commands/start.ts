@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { checkHubServices } from "../connections.ts";
 import { cliContext, run, shutdownSignal, UsageError } from "../context.ts";
 import { type HubPart, hubParts, startHub } from "../hub.ts";
 
@@ -34,7 +35,9 @@ Examples:
     .action((opts: { only?: string }) =>
       run(async () => {
         const parts = parseParts(opts.only);
-        const { config, logger } = cliContext();
+        // A server logs to stdout, where process managers and `docker logs` look for it.
+        const { config, logger } = cliContext({}, "stdout");
+        await checkHubServices(config);
         const hub = await startHub(config, logger, parts);
         logger.info({ url: hub.url, parts, namespace: config.namespace }, "hub started");
         const signal = await shutdownSignal();

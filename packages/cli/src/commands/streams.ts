@@ -1,6 +1,7 @@
-import { connectNats, jetStreamHandles } from "@uaip/platform";
+import { jetStreamHandles } from "@uaip/platform";
 import { applyStreams, streamDefinitions, streamStatus } from "@uaip/streams";
 import { Command } from "commander";
+import { openNats } from "../connections.ts";
 import { cliContext, run } from "../context.ts";
 import { formatBytes, table } from "../output.ts";
 
@@ -8,7 +9,7 @@ async function withJsm<T>(
   fn: (jsm: Awaited<ReturnType<typeof jetStreamHandles>>["jsm"], namespace: string) => Promise<T>,
 ): Promise<T> {
   const { config } = cliContext();
-  const nc = await connectNats({ ...config.nats }, "uaip-cli");
+  const nc = await openNats(config);
   try {
     const { jsm } = await jetStreamHandles(nc);
     return await fn(jsm, config.namespace);
