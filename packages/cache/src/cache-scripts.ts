@@ -15,6 +15,9 @@ function luaScript(name: string, body: string): LuaScript {
 /** Error code a script answers when the checkpoint is not where the caller expected it. */
 export const checkpointConflictCode = "CHECKPOINT_CONFLICT";
 
+/** Error code of a first batch (no checkpoint yet) sent without the stream's end. */
+export const missingStreamEndCode = "MISSING_STREAM_END";
+
 // Shared by every script. ARGV[1] is the key prefix (`<ns>:`); the per-device and per-type
 // keys are derived from it inside the script because which type set to leave depends on the
 // stored hash, read here, in the same atomic step. The old values are always read inside
@@ -79,9 +82,14 @@ end
 export const writeRowsScript = luaScript("writeRows", "return write_rows(2)");
 
 /**
- * KEYS: checkpoint. ARGV: prefix, from, to, row JSON… → how many rows were written, or the
- * CHECKPOINT_CONFLICT error (and nothing written) when the checkpoint is not at `from`
- * (missing counts as 0).
+ * KEYS: checkpoint, replaying-until marker. ARGV: prefix, from, to, stream end, row JSON… →
+ * how many rows were written, or the CHECKPOINT_CONFLICT error (and nothing written) when the
+ * checkpoint is not at `from` (missing counts as 0).
+ *
+ * The marker tells readers that the caches are being built from empty and are not yet as
+ * new as what they could have read before: the first batch onto a missing checkpoint sets
+ * it to the stream end the caller found (ARGV[4]) unless the batch already reaches it, and
+ * the batch that reaches it deletes it, in the same atomic step as the rows and checkpoint.
  */
 export const commitBatchScript = luaScript(
   "commitBatch",
@@ -90,8 +98,25 @@ local current = redis.call('GET', KEYS[1])
 if tonumber(current or '0') ~= tonumber(ARGV[2]) then
   return redis.error_reply('${checkpointConflictCode} checkpoint is ' .. (current or 'missing') .. ', expected ' .. ARGV[2])
 end
-local written = write_rows(4)
+-- until_seq stays a string: as a Lua number, SET would store a large sequence as 1e+15.
+local until_seq
+if current then
+  until_seq = redis.call('GET', KEYS[2])
+else
+  -- Nothing here: the data was lost (or never built). Without the stream end the caches
+  -- could not tell readers when they are whole again, so refuse the batch.
+  until_seq = ARGV[4]
+  if not tonumber(until_seq) then
+    return redis.error_reply('${missingStreamEndCode} a batch onto a missing checkpoint needs the stream end')
+  end
+end
+local written = write_rows(5)
 redis.call('SET', KEYS[1], ARGV[3])
+if until_seq and tonumber(until_seq) > tonumber(ARGV[3]) then
+  redis.call('SET', KEYS[2], until_seq)
+elseif until_seq then
+  redis.call('DEL', KEYS[2])
+end
 return written
 `,
 );

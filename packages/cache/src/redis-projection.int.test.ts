@@ -7,10 +7,13 @@ import {
 } from "@uaip/projector";
 import { createTestHub, type TestHub } from "@uaip/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { commitBatchScript } from "./cache-scripts.ts";
 import { deviceCache } from "./device-cache.ts";
 import { cacheKeys } from "./keys.ts";
+import { readSnapshots, servesReads } from "./read-snapshots.ts";
 import { redisProjectionTarget } from "./redis-projection.ts";
 import { countRoundTrips } from "./round-trip-counter.ts";
+import { runScript } from "./run-script.ts";
 import {
   clearNamespace,
   dumpNamespace,
@@ -24,19 +27,27 @@ let target: ProjectionTarget;
 
 beforeAll(async () => {
   t = await createTestHub();
-  target = redisProjectionTarget(t.redis, t.namespace);
+  // This hub's devices stream stays empty: a build from 0 finds nothing to wait for.
+  target = redisProjectionTarget(t.redis, t.namespace, { jsm: t.jsm });
 });
 afterAll(() => t.close());
 beforeEach(() => clearNamespace(t.redis, t.namespace));
 
 /** Commits the events in batches of `size` from sequence `from`, the way the runtime would. */
-async function project(events: readonly RecordedEvent[], size: number, from = 0): Promise<void> {
+async function project(
+  events: readonly RecordedEvent[],
+  size: number,
+  from = 0,
+  into = target,
+  afterBatch?: (to: number) => Promise<void>,
+): Promise<void> {
   let position = from;
   for (let i = 0; i < events.length; i += size) {
     const batch = events.slice(i, i + size);
     const to = batch.at(-1)!.seq;
-    await target.commit({ events: batch, rejected: [], from: position, to });
+    await into.commit({ events: batch, rejected: [], from: position, to });
     position = to;
+    await afterBatch?.(to);
   }
 }
 
@@ -133,5 +144,65 @@ describe("redis projection", () => {
     await project(events.slice(1), events.length, 1);
     expect(trips.count).toBe(2);
     await expectFoldOf(events);
+  });
+});
+
+describe("redis projection replay marker", () => {
+  // A hub of its own whose devices stream really holds the history, so that the stream end
+  // the projection asks NATS for is the history's last sequence.
+  let h: TestHub;
+  let replaying: ProjectionTarget;
+  let events: RecordedEvent[];
+  let end: number;
+
+  beforeAll(async () => {
+    h = await createTestHub();
+    replaying = redisProjectionTarget(h.redis, h.namespace, { jsm: h.jsm });
+    events = sampleHistory(8);
+    for (const e of events) end = (await h.publish(e.event)).seq;
+    expect(end).toBe(events.at(-1)!.seq);
+  });
+  afterAll(() => h.close());
+  beforeEach(() => clearNamespace(h.redis, h.namespace));
+
+  const read = () => readSnapshots(h.redis, h.namespace, ["dev-0", "dev-1"]);
+
+  it("redis projection - a build from empty is marked replaying until the stream end, and the batch reaching it clears the mark", async () => {
+    expect(servesReads(await read())).toBe(false); // empty: no checkpoint
+    const seen: { to: number; until: number | undefined; serves: boolean }[] = [];
+    await project(events, 9, 0, replaying, async (to) => {
+      const r = await read();
+      expect(r.position).toBe(to);
+      seen.push({ to, until: r.replayingUntil, serves: servesReads(r) });
+    });
+    expect(seen.length).toBeGreaterThan(2);
+    for (const s of seen.slice(0, -1)) expect(s).toEqual({ to: s.to, until: end, serves: false });
+    expect(seen.at(-1)).toEqual({ to: end, until: undefined, serves: true });
+    expect(await h.redis.exists(cacheKeys(h.namespace).replayingUntil)).toBe(0);
+
+    // Lost again mid-way through a later build: the mark comes back with the first batch.
+    await clearNamespace(h.redis, h.namespace);
+    await project(events.slice(0, 10), 10, 0, replaying);
+    expect(await read()).toMatchObject({ position: 10, replayingUntil: end });
+  });
+
+  it("redis projection - a first batch that already reaches the stream end leaves no mark", async () => {
+    await project(events, events.length, 0, replaying);
+    const r = await read();
+    expect(r).toMatchObject({ position: end, replayingUntil: undefined });
+    expect(servesReads(r)).toBe(true);
+  });
+
+  it("redis projection - the commit script refuses a batch onto a missing checkpoint without the stream end", async () => {
+    const keys = cacheKeys(h.namespace);
+    await expect(
+      runScript(
+        h.redis,
+        commitBatchScript,
+        [keys.checkpoint, keys.replayingUntil],
+        [keys.prefix, 0, 5, ""],
+      ),
+    ).rejects.toThrow(/^MISSING_STREAM_END/);
+    expect(await dumpNamespace(h.redis, h.namespace)).toEqual({});
   });
 });
