@@ -3,6 +3,8 @@ export { deviceCache, readDevices } from "./device-cache.ts";
 export { deviceCacheOneByOne } from "./device-cache-one-by-one.ts";
 export type { DeviceHash, DeviceStatusEntry } from "./device-hash.ts";
 export { deviceFromHash, deviceToHash } from "./device-hash.ts";
+export type { RedisVerifyFailure } from "./errors.ts";
+export { isRedisVerifyError, RedisVerifyError } from "./errors.ts";
 export type { CacheKeys } from "./keys.ts";
 export { cacheKeys } from "./keys.ts";
 export type { SnapshotRead } from "./read-snapshots.ts";
@@ -11,3 +13,5 @@ export type { RedisProjectionOptions, StreamInfoSource } from "./redis-projectio
 export { redisProjectionTarget } from "./redis-projection.ts";
 export type { RoundTripCounter } from "./round-trip-counter.ts";
 export { countRoundTrips } from "./round-trip-counter.ts";
+export type { RedisVerifyDeps } from "./verify-redis-projection.ts";
+export { verifyRedisProjection } from "./verify-redis-projection.ts";
