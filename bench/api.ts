@@ -158,7 +158,11 @@ export async function main(opts: ApiBenchOptions): Promise<ApiBenchRow[]> {
     await sql`ANALYZE devices`.execute(t.db);
 
     // The API's own pool, sized as the hub's (the test hub's is small).
-    apiDb = createDatabase(t.config.databaseUrl, { max: 10, name: "bench-api" });
+    apiDb = createDatabase(t.config.databaseUrl, {
+      namespace: t.namespace,
+      max: 10,
+      name: "bench-api",
+    });
     const api = createApp({
       namespace: t.namespace,
       db: apiDb,

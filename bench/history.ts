@@ -135,7 +135,10 @@ export async function main(opts: HistoryBenchOptions): Promise<HistoryBenchRepor
   const nc = await connectNats(config.nats, "uaip-bench-history");
   const { js, jsm } = await jetStreamHandles(nc);
   await ensureDatabase(config.databaseUrl);
-  const db = createDatabase(config.databaseUrl, { name: "uaip-bench-history" });
+  const db = createDatabase(config.databaseUrl, {
+    namespace: config.namespace,
+    name: "uaip-bench-history",
+  });
   const work = await mkdtemp(join(tmpdir(), "uaip-bench-history-"));
   const rows: (string | number)[][] = [];
   try {

@@ -18,10 +18,11 @@ export {
   loadDevices,
   toRecord as deviceToRecord,
 } from "./devices/devices-writer.ts";
-export type { ApplyBatch, BatchWriter, Projection } from "./projection.ts";
+export type { ApplyBatch, BatchWriter, CarryOver, LogHead, Projection } from "./projection.ts";
 export { UnfoldableEventError } from "./projection.ts";
 export type { RowCache } from "./row-cache.ts";
 export { rowCache } from "./row-cache.ts";
+export { telemetryCarryOver } from "./telemetry/telemetry-carry-over.ts";
 export type { Reading } from "./telemetry/telemetry-fold.ts";
 export {
   emptyTelemetry,

@@ -29,6 +29,35 @@ export interface Projection {
    * by version) for one long-running target. Without it, `apply` is used.
    */
   readonly createWriter?: () => BatchWriter;
+  /**
+   * What a rebuild keeps when the stream's retention has removed its oldest events. Without
+   * it the projection needs the whole log: rebuilding or verifying it from a stream whose
+   * head is gone is refused rather than silently incomplete.
+   */
+  readonly carryOver?: CarryOver;
+}
+
+/** Where a stream starts once its retention has removed its oldest events. */
+export interface LogHead {
+  /** The first sequence the stream still holds. */
+  readonly firstSeq: number;
+  /** When that event was stored; undefined when the stream holds nothing any more. */
+  readonly firstStoredAt?: Date;
+}
+
+/**
+ * Rows a fold of the retained log cannot recompute, brought over from the live tables. Run
+ * after the fold into the shadow schema and before it is compared or swapped in.
+ */
+export interface CarryOver {
+  /** One line for reports: what is kept rather than recomputed. */
+  describe(head: LogHead): string;
+  /** Copies them from `live` into `shadow` (both schema names); returns the rows written. */
+  apply(
+    tx: Transaction<Database>,
+    schemas: { readonly live: string; readonly shadow: string },
+    head: LogHead,
+  ): Promise<number>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationResult, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationResult, Migrator, sql } from "kysely";
 import * as devices from "./migrations/0001-devices.ts";
 import * as statusHistory from "./migrations/0002-device-status-history.ts";
 import * as commands from "./migrations/0003-commands.ts";
@@ -7,6 +7,7 @@ import * as fleetStats from "./migrations/0005-fleet-stats.ts";
 import * as checkpoints from "./migrations/0006-projection-checkpoints.ts";
 import * as rejectedEvents from "./migrations/0007-rejected-events.ts";
 import * as apiKeys from "./migrations/0008-api-keys.ts";
+import * as checkpointStream from "./migrations/0009-checkpoint-stream.ts";
 
 // Listed, not globbed from disk, so the set is fixed at build time and typed.
 const migrations: Record<string, Migration> = {
@@ -18,14 +19,28 @@ const migrations: Record<string, Migration> = {
   "0006-projection-checkpoints": checkpoints,
   "0007-rejected-events": rejectedEvents,
   "0008-api-keys": apiKeys,
+  "0009-checkpoint-stream": checkpointStream,
 };
 
 // Migrations run against whatever schema the database has, before the typed one exists.
 // biome-ignore lint/suspicious/noExplicitAny: any Kysely instance, whatever its typed schema
 type AnyDb = Kysely<any>;
 
-function migrator(db: AnyDb): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+/**
+ * The schema the connection resolves table names to: the first entry of its `search_path`
+ * (the namespace's schema for a hub's connections, see createDatabase). The migrations
+ * create their tables unqualified, so they land there; the migrator keeps its own
+ * bookkeeping tables there too, creating the schema on first use.
+ */
+async function migrator(db: AnyDb): Promise<Migrator> {
+  const { rows } = await sql<{ search_path: string }>`SHOW search_path`.execute(db);
+  const first = (rows[0]?.search_path ?? "public").split(",")[0]!.trim().replace(/^"|"$/g, "");
+  const schema = first === "$user" || first === "" ? "public" : first;
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: schema,
+  });
 }
 
 export interface MigrationReport {
@@ -49,12 +64,12 @@ function report(outcome: { error?: unknown; results?: MigrationResult[] }): Migr
 
 /** Applies every pending migration; safe to run from several processes at once. */
 export async function migrateUp(db: AnyDb): Promise<MigrationReport> {
-  return report(await migrator(db).migrateToLatest());
+  return report(await (await migrator(db)).migrateToLatest());
 }
 
 /** Reverts the last `steps` applied migrations. */
 export async function migrateDown(db: AnyDb, steps = 1): Promise<MigrationReport> {
-  const m = migrator(db);
+  const m = await migrator(db);
   const changed: string[] = [];
   for (let i = 0; i < steps; i++) {
     const r = report(await m.migrateDown());
@@ -71,7 +86,7 @@ export interface MigrationState {
 }
 
 export async function migrationStatus(db: AnyDb): Promise<MigrationState[]> {
-  const infos = await migrator(db).getMigrations();
+  const infos = await (await migrator(db)).getMigrations();
   return infos.map((i) =>
     i.executedAt ? { name: i.name, executedAt: i.executedAt } : { name: i.name },
   );

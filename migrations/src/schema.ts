@@ -86,6 +86,8 @@ export interface ProjectionCheckpointsTable {
   owner: string | null;
   lease_until: Timestamp | null;
   updated_at: Timestamp;
+  /** The stream instance `position` counts in (`<name>@<created>`); null before the first run. */
+  stream_id: string | null;
 }
 
 export interface RejectedEventsTable {

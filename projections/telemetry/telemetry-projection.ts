@@ -1,4 +1,5 @@
 import type { Projection } from "../projection.ts";
+import { telemetryCarryOver } from "./telemetry-carry-over.ts";
 import { writeTelemetry } from "./telemetry-writer.ts";
 
 /** Per device, metric and minute: count, min, max, sum, last; and the latest reading. */
@@ -7,4 +8,5 @@ export const telemetryProjection: Projection = {
   stream: "telemetry",
   tables: ["telemetry_minutes", "telemetry_latest"],
   apply: writeTelemetry,
+  carryOver: telemetryCarryOver,
 };

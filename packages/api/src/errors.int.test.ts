@@ -36,7 +36,7 @@ afterAll(async () => {
 
 function appOver(databaseUrl: string, options: Partial<ApiOptions> = {}) {
   const t = h.t;
-  const db = createDatabase(databaseUrl, { max: 2 });
+  const db = createDatabase(databaseUrl, { namespace: t.namespace, max: 2 });
   const app = createApp({
     namespace: t.namespace,
     db,

@@ -16,7 +16,10 @@ export async function withConnections<T>(
   fn: (c: CliConnections) => Promise<T>,
 ): Promise<T> {
   const nc = await connectNats(ctx.config.nats, "uaip-cli");
-  const db = createDatabase(ctx.config.databaseUrl, { name: "uaip-cli" });
+  const db = createDatabase(ctx.config.databaseUrl, {
+    namespace: ctx.config.namespace,
+    name: "uaip-cli",
+  });
   try {
     const { js, jsm } = await jetStreamHandles(nc);
     return await fn({ nc, js, jsm, db });

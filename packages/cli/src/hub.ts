@@ -59,6 +59,7 @@ export async function startHub(
     opened.nc = nc;
     const { js, jsm } = await jetStreamHandles(nc);
     const db = createDatabase(config.databaseUrl, {
+      namespace: config.namespace,
       name: "uaip-hub",
       statementTimeoutMs: config.api.requestTimeoutMs * 2,
     });

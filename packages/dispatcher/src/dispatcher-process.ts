@@ -15,7 +15,11 @@ try {
   const settings = config.dispatcher;
   const logger = createLogger(config.logLevel, "uaip-dispatcher");
   const nc = await connectNats(config.nats, "uaip-dispatcher");
-  const db = createDatabase(config.databaseUrl, { name: "uaip-dispatcher", max: 4 });
+  const db = createDatabase(config.databaseUrl, {
+    namespace: config.namespace,
+    name: "uaip-dispatcher",
+    max: 4,
+  });
   const running = await startDispatcher({ nc, db, namespace: config.namespace, logger }, settings);
   logger.info({ namespace: config.namespace, settings }, "dispatcher started");
   const signal = await new Promise<string>((resolve) => {

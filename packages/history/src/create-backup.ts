@@ -10,7 +10,7 @@ import {
 } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { StreamKinds, streamName } from "@uaip/events";
-import type { Db } from "@uaip/platform";
+import { type Db, databaseSchema } from "@uaip/platform";
 import {
   MANIFEST_FILE,
   type Manifest,
@@ -71,7 +71,11 @@ export async function createBackup(deps: BackupDeps, opts: BackupOptions): Promi
     let postgres: Manifest["postgres"];
     if (opts.postgres) {
       const path = "postgres.dump";
-      await dumpPostgres(opts.postgres.databaseUrl, join(partial, path));
+      await dumpPostgres(
+        opts.postgres.databaseUrl,
+        databaseSchema(deps.namespace),
+        join(partial, path),
+      );
       postgres = {
         path,
         ...(await fileSha256(join(partial, path))),

@@ -14,13 +14,24 @@ export async function pgDumpVersion(): Promise<string | undefined> {
 }
 
 /**
- * Dumps the read models' database with `pg_dump` in its custom format (restore it with
- * `pg_restore`). Optional in a backup: PostgreSQL holds only what the log can rebuild.
+ * Dumps one namespace's schema of the read models' database with `pg_dump` in its custom
+ * format (restore it with `pg_restore`). Optional in a backup: PostgreSQL holds only what
+ * the log can rebuild.
  */
-export async function dumpPostgres(databaseUrl: string, file: string): Promise<void> {
+export async function dumpPostgres(
+  databaseUrl: string,
+  schema: string,
+  file: string,
+): Promise<void> {
   await run(
     "pg_dump",
-    ["--format=custom", "--no-owner", `--file=${file}`, `--dbname=${databaseUrl}`],
+    [
+      "--format=custom",
+      "--no-owner",
+      `--schema=${schema}`,
+      `--file=${file}`,
+      `--dbname=${databaseUrl}`,
+    ],
     {
       maxBuffer: 16 * 1024 * 1024,
     },

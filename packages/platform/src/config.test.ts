@@ -51,6 +51,7 @@ describe("config", () => {
     ["PORT", "70000", /whole number from 0 to 65535/],
     ["PORT", "80a", /whole number/],
     ["UAIP_NAMESPACE", "Has.Dots", /lowercase letters/],
+    ["UAIP_NAMESPACE", "pg_hub", /PostgreSQL reserves it/],
     ["LOG_LEVEL", "loud", /one of trace/],
     ["PROJECTOR_BATCH_SIZE", "0", /from 1 to 10000/],
     ["UAIP_AUTH", "maybe", /"on" or "off"/],

@@ -95,8 +95,11 @@ export const configVariables = {
   },
   UAIP_NAMESPACE: {
     default: "uaip",
-    schema: NamespaceSchema,
-    doc: "Prefix of every subject, stream, consumer and Redis key, so several hubs (and tests) share one NATS and Redis",
+    schema: v.pipe(
+      NamespaceSchema,
+      v.check((ns) => !ns.startsWith("pg_"), "must not start with pg_ (PostgreSQL reserves it)"),
+    ),
+    doc: "Names the hub: prefix of every subject, stream, consumer and Redis key, and the PostgreSQL schema of its tables, so several hubs (and tests) share one NATS, database and Redis without seeing each other",
   },
   LOG_LEVEL: {
     default: "info",

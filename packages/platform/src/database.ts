@@ -12,13 +12,30 @@ const types = {
 
 export type Db = Kysely<Database>;
 
-/** A Kysely instance over a pg pool; `destroy()` it when done. */
-export function createDatabase(
-  url: string,
-  opts: { max?: number; name?: string; statementTimeoutMs?: number } = {},
-): Db {
+export interface DatabaseOptions {
+  /**
+   * The hub's namespace. Its tables live in the PostgreSQL schema of the same name, which
+   * every connection puts first on its `search_path`: two hubs sharing one database never
+   * see each other's read models, checkpoints or keys.
+   */
+  readonly namespace: string;
+  readonly max?: number;
+  readonly name?: string;
+  readonly statementTimeoutMs?: number;
+}
+
+/**
+ * A Kysely instance over a pg pool whose unqualified table names resolve to the
+ * namespace's schema; `destroy()` it when done.
+ *
+ * @example
+ * const db = createDatabase(config.databaseUrl, { namespace: config.namespace });
+ */
+export function createDatabase(url: string, opts: DatabaseOptions): Db {
   const pool = new pg.Pool({
     connectionString: url,
+    // The namespace is a plain identifier (see NamespaceSchema), safe in the option.
+    options: `-c search_path=${databaseSchema(opts.namespace)}`,
     max: opts.max ?? 10,
     application_name: opts.name ?? "uaip",
     types,
@@ -26,10 +43,21 @@ export function createDatabase(
     // A stuck query is cancelled on the server too, not only abandoned by the API.
     ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
   });
-  // A pool error (PostgreSQL restarted under an idle client) must not kill the process;
-  // the next query reports it.
+  // PostgreSQL going away reaches a client as an 'error' event: the pool listens on idle
+  // clients only, and a client checked out between two statements of a transaction has
+  // no query to reject, so Node would throw the event and kill the process. A listener on
+  // every client keeps it alive; the failed client's next query rejects and the pool
+  // drops it.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** The PostgreSQL schema holding a namespace's tables: the namespace itself. */
+export function databaseSchema(namespace: string): string {
+  if (!/^[a-z][a-z0-9_]{0,31}$/.test(namespace) || namespace.startsWith("pg_"))
+    throw new Error(`namespace "${namespace}" cannot name a PostgreSQL schema`);
+  return namespace;
 }
 
 /** Creates the database named in `url` when it does not exist yet (dev and tests). */

@@ -1,5 +1,11 @@
 export { batches } from "./batches.ts";
-export { advanceCheckpoint, ensureCheckpoint, readCheckpoint } from "./checkpoints.ts";
+export {
+  advanceCheckpoint,
+  ensureCheckpoint,
+  readCheckpoint,
+  readStreamId,
+  recordStreamId,
+} from "./checkpoints.ts";
 export type { RejectedMessage } from "./dead-letters.ts";
 export { CheckpointConflictError, isCheckpointConflict, isTransient } from "./errors.ts";
 export type { LeaseOptions } from "./lease.ts";
@@ -14,5 +20,8 @@ export { consumerName, Projector } from "./projector.ts";
 export type { RebuildProgress, RebuildReport } from "./rebuild.ts";
 export { rebuildProjection } from "./rebuild.ts";
 export type { ShadowDeps } from "./shadow.ts";
+export { LogIncompleteError } from "./shadow.ts";
+export type { CheckpointFault } from "./stream-identity.ts";
+export { checkpointFault, streamIdentity } from "./stream-identity.ts";
 export type { TableDrift, VerifyReport } from "./verify.ts";
 export { verifyProjection } from "./verify.ts";

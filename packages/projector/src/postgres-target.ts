@@ -2,7 +2,7 @@ import type { Database } from "@uaip/migrations";
 import type { Db } from "@uaip/platform";
 import type { Projection } from "@uaip/projections";
 import { type Kysely, sql, type Transaction } from "kysely";
-import { advanceCheckpoint, ensureCheckpoint } from "./checkpoints.ts";
+import { advanceCheckpoint, ensureCheckpoint, readStreamId } from "./checkpoints.ts";
 import { recordRejections } from "./dead-letters.ts";
 import type { ProjectionTarget, TargetBatch } from "./projection-target.ts";
 
@@ -14,7 +14,10 @@ export interface PostgresTargetOptions {
   readonly schema?: string;
 }
 
-/** Runs `fn` in a transaction whose unqualified table names resolve to `schema` first. */
+/**
+ * Runs `fn` in a transaction whose unqualified table names resolve to `schema` first, then
+ * to the connection's own schema (the namespace's).
+ */
 export async function inSchema<T>(
   db: Kysely<Database>,
   schema: string | undefined,
@@ -22,7 +25,9 @@ export async function inSchema<T>(
 ): Promise<T> {
   return db.transaction().execute(async (tx) => {
     if (schema)
-      await sql`SELECT set_config('search_path', ${`"${schema}", public`}, true)`.execute(tx);
+      await sql`SELECT set_config('search_path', quote_ident(${schema}) || ', ' || current_setting('search_path'), true)`.execute(
+        tx,
+      );
     return fn(tx);
   });
 }
@@ -45,12 +50,16 @@ export function postgresTarget(
       opts.schema
         ? inSchema(db, opts.schema, (tx) => ensureCheckpoint(tx, projection.name))
         : ensureCheckpoint(db, projection.name),
+    streamId: () =>
+      opts.schema
+        ? inSchema(db, opts.schema, (tx) => readStreamId(tx, projection.name))
+        : readStreamId(db, projection.name),
     async commit(batch: TargetBatch) {
       try {
         await inSchema(db, opts.schema, async (tx) => {
           if (batch.events.length > 0) await apply(tx, batch.events);
           await recordRejections(tx, projection.name, batch.rejected);
-          await advanceCheckpoint(tx, projection.name, batch.from, batch.to);
+          await advanceCheckpoint(tx, projection.name, batch.from, batch.to, batch.streamId);
         });
       } catch (err) {
         writer?.aborted();

@@ -1,6 +1,7 @@
 import type { JetStreamManager } from "@nats-io/jetstream";
 import { type StreamKind, streamName } from "@uaip/events";
 import type { Db } from "@uaip/platform";
+import { checkpointFault } from "./stream-identity.ts";
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -16,6 +17,8 @@ export interface ProjectionStatus {
   /** `running`: a worker holds the lease; `stopped`: none does. */
   readonly state: "running" | "stopped";
   readonly owner: string | null;
+  /** Why the checkpoint cannot be used on this stream; a worker halts on it until a rebuild. */
+  readonly fault?: string;
 }
 
 /** A projection to report on; `position` reads a checkpoint kept outside PostgreSQL (Redis). */
@@ -64,6 +67,11 @@ export async function projectionStatus(
         .catch(() => null);
       if (next) lagSeconds = Math.max(0, (Date.now() - new Date(next.timestamp).getTime()) / 1000);
     }
+    const fault = checkpointFault(
+      p.name,
+      { position: checkpoint, streamId: row?.stream_id ?? undefined },
+      info,
+    );
     const before = first.out.get(p.name) ?? checkpoint;
     const leaseValid =
       row?.owner != null &&
@@ -79,6 +87,7 @@ export async function projectionStatus(
       eventsPerSecond: sampleMs > 0 ? Math.round(((checkpoint - before) * 1000) / sampleMs) : 0,
       state: leaseValid ? "running" : "stopped",
       owner: leaseValid ? (row?.owner ?? null) : null,
+      ...(fault ? { fault: fault.message } : {}),
     });
   }
   return out;

@@ -11,6 +11,8 @@ export interface TargetBatch {
   readonly from: number;
   /** The checkpoint after this batch: the last stream sequence it covers. */
   readonly to: number;
+  /** The stream instance these sequences count in, recorded with the checkpoint. */
+  readonly streamId?: string;
 }
 
 /**
@@ -26,6 +28,12 @@ export interface ProjectionTarget {
    * its data (e.g. Redis flushed): the runtime then replays the stream from the start.
    */
   position(): Promise<number | undefined>;
+  /**
+   * The stream instance the committed checkpoint counts in, as the last commit recorded it;
+   * undefined when none was recorded. Targets without it rely on the runtime's record in
+   * `projection_checkpoints`.
+   */
+  streamId?(): Promise<string | undefined>;
   /**
    * Applies the batch and advances the checkpoint atomically. Throws CheckpointConflictError
    * when the stored checkpoint is not `from` (another worker moved it, or the data is gone),

@@ -17,6 +17,8 @@ import { isCheckpointConflict, isTransient } from "./errors.ts";
 import { acquireLease, type LeaseOptions, releaseLease } from "./lease.ts";
 import { batchDuration, messagesProcessed, projectionLag, rejectedEvents } from "./metrics.ts";
 import type { ProjectionTarget } from "./projection-target.ts";
+import { startingPoint } from "./starting-point.ts";
+import type { CheckpointFault } from "./stream-identity.ts";
 
 export interface ProjectorOptions {
   readonly target: ProjectionTarget;
@@ -50,8 +52,15 @@ export type ProjectorState =
   | "standby"
   | "running"
   | "retrying"
+  /** The checkpoint does not belong to this stream (see `fault`): nothing is applied. */
+  | "halted"
   | "stopping"
   | "stopped";
+
+/** How often a running worker checks that its checkpoint was not moved by someone else. */
+const CHECKPOINT_CHECK_MS = 2_000;
+/** How often a halted worker looks again (a rebuild may have fixed the checkpoint). */
+const HALTED_RECHECK_MS = 5_000;
 
 /** Durable consumer name of a projection (per stream, so per namespace already). */
 export function consumerName(projection: string): string {
@@ -93,6 +102,9 @@ class ConsumerTakenError extends Error {
 export class Projector implements AsyncDisposable {
   #state: ProjectorState = "starting";
   #position = 0;
+  #streamId?: string;
+  #fault?: CheckpointFault;
+  #applying = false;
   #messages?: ConsumerMessages;
   #stopRequested = false;
   readonly #abort = new AbortController();
@@ -127,6 +139,10 @@ export class Projector implements AsyncDisposable {
   get position(): number {
     return this.#position;
   }
+  /** Why the worker is halted: its checkpoint belongs to another stream instance. */
+  get fault(): CheckpointFault | undefined {
+    return this.#fault;
+  }
 
   async #supervise(): Promise<void> {
     const { lease } = this.opts;
@@ -138,7 +154,7 @@ export class Projector implements AsyncDisposable {
           continue;
         }
         try {
-          await this.#consume();
+          if (!(await this.#consume())) await this.#sleep(HALTED_RECHECK_MS);
         } catch (err) {
           if (isCheckpointConflict(err) || err instanceof ConsumerTakenError) {
             this.#log.info(
@@ -176,18 +192,37 @@ export class Projector implements AsyncDisposable {
     return this.opts.stopAt !== undefined && this.#position >= this.opts.stopAt;
   }
 
-  /** One stretch of consuming, from the committed checkpoint until stopped, taken over or done. */
-  async #consume(): Promise<void> {
-    const committed = await this.opts.target.position();
-    if (committed === undefined)
-      this.#log.warn("the target lost its data; replaying the stream from the start");
-    this.#position = committed ?? 0;
-    if (this.#reachedStop()) return;
+  /**
+   * One stretch of consuming, from the committed checkpoint until stopped, taken over or
+   * done. False when the checkpoint cannot be used on this stream (the worker is halted).
+   */
+  async #consume(): Promise<boolean> {
+    const start = await startingPoint({
+      target: this.opts.target,
+      jsm: this.opts.jsm,
+      stream: this.#stream,
+      logger: this.#log,
+      live: this.#live,
+      ...(this.opts.lease ? { db: this.opts.lease.db } : {}),
+    });
+    if (!start.ok) {
+      if (this.#fault?.message !== start.fault.message)
+        this.#log.error({ reason: start.fault.reason }, start.fault.message);
+      this.#fault = start.fault;
+      this.#state = "halted";
+      return false;
+    }
+    this.#fault = undefined;
+    this.#streamId = start.streamId;
+    this.#position = start.position;
+    if (start.expired) await this.#skipExpired(start.expired);
+    if (this.#reachedStop()) return true;
     const messages = await this.#open();
     this.#messages = messages;
     this.#state = "running";
     this.#log.info({ position: this.#position, stream: this.#stream }, "projector consuming");
     const renew = this.opts.lease ? this.#renewEvery(this.opts.lease, messages) : undefined;
+    const watch = this.#live ? this.#watchCheckpoint(messages) : undefined;
     let lastDelivery = 0;
     try {
       for await (const batch of batches(
@@ -213,9 +248,55 @@ export class Projector implements AsyncDisposable {
       }
     } finally {
       clearInterval(renew);
+      clearInterval(watch);
       this.#messages = undefined;
       await closeWithin(messages, 250);
     }
+    return true;
+  }
+
+  /**
+   * Moves the checkpoint over sequences the stream no longer holds: its retention removed
+   * them before this projection applied them. Nothing can bring them back; say how many.
+   */
+  async #skipExpired(gap: { from: number; to: number }): Promise<void> {
+    if (this.#live)
+      this.#log.warn(
+        { from: gap.from + 1, to: gap.to, events: gap.to - gap.from },
+        "the stream's retention removed events before this projection applied them; skipping them",
+      );
+    await this.opts.target.commit({
+      events: [],
+      rejected: [],
+      from: gap.from,
+      to: gap.to,
+      ...this.#streamIdField(),
+    });
+    this.#position = gap.to;
+  }
+
+  /**
+   * Starts over when the stored checkpoint moved under this worker: a rebuild swapped
+   * tables in, or the store lost its data (Redis restarted empty). Checked while idle
+   * too, so a cache that came back empty is refilled without waiting for a new event.
+   */
+  #watchCheckpoint(messages: ConsumerMessages): NodeJS.Timeout {
+    return setInterval(() => {
+      if (this.#applying) return;
+      const expected = this.#position;
+      this.opts.target.position().then(
+        (stored) => {
+          if (this.#applying || this.#position !== expected || stored === expected) return;
+          this.#log.info(
+            { expected, stored: stored ?? null },
+            "the checkpoint moved outside this worker; starting over from it",
+          );
+          void messages.close();
+        },
+        // The store is unreachable: the next commit finds out and retries.
+        () => {},
+      );
+    }, CHECKPOINT_CHECK_MS);
   }
 
   #renewEvery(lease: LeaseOptions, messages: ConsumerMessages): NodeJS.Timeout {
@@ -273,10 +354,13 @@ export class Projector implements AsyncDisposable {
   async #applyWithRetry(batch: JsMsg[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
+        this.#applying = true;
         await this.#apply(batch);
+        this.#applying = false;
         if (this.#state === "retrying") this.#state = "running";
         return;
       } catch (err) {
+        this.#applying = false;
         if (!isTransient(err) || this.#stopRequested) throw err;
         // A store is down: keep the batch unacked and try again. Nothing is lost (the log
         // has it) and nothing is applied twice (the checkpoint did not move).
@@ -349,7 +433,7 @@ export class Projector implements AsyncDisposable {
     raws: ReadonlyMap<number, Omit<RejectedMessage, "rejection">>,
   ): Promise<RejectedMessage[]> {
     try {
-      await this.opts.target.commit({ events, rejected, from, to });
+      await this.opts.target.commit({ events, rejected, from, to, ...this.#streamIdField() });
       return [];
     } catch (err) {
       if (isTransient(err) || isCheckpointConflict(err)) throw err;
@@ -364,7 +448,13 @@ export class Projector implements AsyncDisposable {
             message: `unfoldable: ${message}`,
           },
         };
-        await this.opts.target.commit({ events: [], rejected: [...rejected, poison], from, to });
+        await this.opts.target.commit({
+          events: [],
+          rejected: [...rejected, poison],
+          from,
+          to,
+          ...this.#streamIdField(),
+        });
         return [poison];
       }
       if (events.length === 0) throw err;
@@ -387,6 +477,10 @@ export class Projector implements AsyncDisposable {
       );
       return [...poisonLeft, ...poisonRight];
     }
+  }
+
+  #streamIdField(): { streamId?: string } {
+    return this.#streamId ? { streamId: this.#streamId } : {};
   }
 
   #sleep(ms: number): Promise<void> {

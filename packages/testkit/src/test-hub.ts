@@ -60,7 +60,7 @@ export async function createTestHub(): Promise<TestHub> {
   const definitions = streamDefinitions(namespace);
   await applyStreams(jsm, definitions);
   await ensureDatabase(config.databaseUrl);
-  const db = createDatabase(config.databaseUrl, { max: 5, name: "uaip-test" });
+  const db = createDatabase(config.databaseUrl, { namespace, max: 5, name: "uaip-test" });
   const migrated = await migrateUp(db);
   if (migrated.error) throw migrated.error;
   const redis = createRedis(config.redisUrl, { name: "uaip-test" });

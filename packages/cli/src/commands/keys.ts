@@ -21,7 +21,11 @@ function parseScopes(value: string): Scope[] {
 }
 
 async function withDb<T>(ctx: CliContext, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = createDatabase(ctx.config.databaseUrl, { max: 1, name: "uaip-cli" });
+  const db = createDatabase(ctx.config.databaseUrl, {
+    namespace: ctx.config.namespace,
+    max: 1,
+    name: "uaip-cli",
+  });
   try {
     await prepareDatabase(ctx.config, db);
     return await fn(db);

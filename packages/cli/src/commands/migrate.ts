@@ -7,7 +7,11 @@ import { table } from "../output.ts";
 async function withDb<T>(fn: (db: ReturnType<typeof createDatabase>) => Promise<T>): Promise<T> {
   const { config } = cliContext();
   await ensureDatabase(config.databaseUrl);
-  const db = createDatabase(config.databaseUrl, { max: 1, name: "uaip-migrate" });
+  const db = createDatabase(config.databaseUrl, {
+    namespace: config.namespace,
+    max: 1,
+    name: "uaip-migrate",
+  });
   try {
     return await fn(db);
   } finally {
