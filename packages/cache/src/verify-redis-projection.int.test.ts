@@ -157,4 +157,18 @@ describe("verify redis projection", () => {
     expect(failure).toBeInstanceOf(RedisVerifyError);
     expect(failure).toMatchObject({ reason: "checkpoint_lost" });
   });
+
+  it("verify redis - a checkpoint past the stream's end is a fault, reported at once", async () => {
+    await projector.stop();
+    const last = (await t.jsm.streams.info(streamName(t.namespace, "devices"))).state.last_seq;
+    await t.redis.set(cacheKeys(t.namespace).checkpoint, String(last + 100));
+    const report = await verify();
+    expect(report).toMatchObject({
+      projection: "redis",
+      position: last + 100,
+      drift: 0,
+      tables: [],
+    });
+    expect(report.fault).toContain(`checkpoint ${last + 100} is past the last sequence ${last}`);
+  });
 });

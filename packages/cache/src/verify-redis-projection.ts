@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import { streamName } from "@uaip/events";
 import type { DeviceRow } from "@uaip/projections";
-import type { TableDrift, VerifyReport } from "@uaip/projector";
+import { checkpointFault, type TableDrift, type VerifyReport } from "@uaip/projector";
 import type { ChainableCommander, Redis } from "ioredis";
 import { type DeviceHash, deviceToHash } from "./device-hash.ts";
 import { DeviceLogFold } from "./device-log-fold.ts";
@@ -32,6 +33,10 @@ const JSON_FIELDS = ["capabilities", "tags", "metadata"];
  * its key; a device hash that differs counts once missing (the fold's) and once unexpected
  * (Redis's), as a differing row does there.
  *
+ * A checkpoint past the stream's end is reported as a `fault` (nothing compared), as the
+ * PostgreSQL verify does; a stream whose head is gone, or Redis losing its data during the
+ * comparison, is a RedisVerifyError: no verdict either way.
+ *
  * Consistent point without stopping anything: each read is one MULTI that also reads the
  * checkpoint, and the commit script writes rows and checkpoint atomically, so what a read
  * returns is exactly the projection at that checkpoint; the fold is advanced to it before
@@ -46,6 +51,28 @@ export async function verifyRedisProjection(deps: RedisVerifyDeps): Promise<Veri
   const { redis } = deps;
   const keys = cacheKeys(deps.namespace);
   const size = deps.chunk ?? 500;
+  const stream = streamName(deps.namespace, "devices");
+  const info = await deps.jsm.streams.info(stream);
+  const stored = await redis.get(keys.checkpoint);
+  // Like the PostgreSQL verify: a checkpoint this stream never reached is reported at once.
+  const fault =
+    stored === null
+      ? undefined
+      : checkpointFault("redis", { position: Number(stored), streamId: undefined }, info);
+  if (fault)
+    return {
+      projection: "redis",
+      position: Number(stored),
+      tables: [],
+      drift: 0,
+      fault: fault.message,
+    };
+  // The caches fold the whole log: without its head there is nothing to compare them with.
+  if (info.state.first_seq > 1)
+    throw new RedisVerifyError(
+      "stream_behind",
+      `${stream} starts at sequence ${info.state.first_seq}: the events before it are gone, so the caches cannot be folded again from the log`,
+    );
   await using fold = new DeviceLogFold(deps.js, deps.jsm, deps.namespace);
   let position: number | undefined;
   let compared = 0;
