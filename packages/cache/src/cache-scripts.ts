@@ -7,8 +7,8 @@ export interface LuaScript {
   readonly sha: string;
 }
 
-function luaScript(name: string, body: string): LuaScript {
-  const source = `${library}\n${body}`;
+function luaScript(name: string, body: string, withLibrary = true): LuaScript {
+  const source = withLibrary ? `${library}\n${body}` : body;
   return { name, source, sha: createHash("sha1").update(source).digest("hex") };
 }
 
@@ -171,4 +171,19 @@ for i = 2, #ARGV do
 end
 return deleted
 `,
+);
+
+/**
+ * KEYS: checkpoint, replaying-until marker, device hash… → { checkpoint or nil, marker or nil,
+ * HGETALL of each hash as a flat array }. A read, all in one atomic step, so the hashes are
+ * exactly the projection at that checkpoint. Without the write library: nothing to define.
+ */
+export const readSnapshotsScript = luaScript(
+  "readSnapshots",
+  `
+local out = { redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2]) }
+for i = 3, #KEYS do out[i] = redis.call('HGETALL', KEYS[i]) end
+return out
+`,
+  false,
 );

@@ -1,7 +1,8 @@
 import type { DeviceRow } from "@uaip/projections";
-import type { Redis } from "ioredis";
+import { readSnapshotsScript } from "./cache-scripts.ts";
 import { type DeviceHash, deviceFromHash } from "./device-hash.ts";
 import { cacheKeys } from "./keys.ts";
+import { runScript, type ScriptClient } from "./run-script.ts";
 
 /** Device snapshots read together with the Redis projection's checkpoint and replay marker. */
 export interface SnapshotRead {
@@ -14,31 +15,31 @@ export interface SnapshotRead {
 }
 
 /**
- * Reads the snapshots of `ids`, the checkpoint and the replay marker in ONE round trip: one
- * MULTI/EXEC, so all of them are from the same instant (a pipeline could interleave a
- * FLUSHALL and a first replayed batch between the checkpoint and the hashes).
+ * Reads the snapshots of `ids`, the checkpoint and the replay marker in ONE round trip and
+ * one atomic step (a Lua read, EVALSHA), so all of them are from the same instant: a
+ * pipeline could interleave a FLUSHALL and a first replayed batch between the checkpoint and
+ * the hashes. Every key is declared, so with a hash-tag namespace it also runs on a Cluster.
+ * (Measured here: cheaper than the same reads in MULTI/EXEC.)
  *
  * @example
  * const read = await readSnapshots(redis, "hub", ["thermo-42"]);
  * if (servesReads(read)) use(read.rows); else readPostgres();
  */
 export async function readSnapshots(
-  redis: Pick<Redis, "multi">,
+  redis: ScriptClient,
   namespace: string,
   ids: readonly string[],
 ): Promise<SnapshotRead> {
   const keys = cacheKeys(namespace);
-  const tx = redis.multi().mget(keys.checkpoint, keys.replayingUntil);
-  for (const id of ids) tx.hgetall(keys.device(id));
-  const replies = (await tx.exec()) ?? [];
-  const values = replies.map(([err, reply]) => {
-    if (err) throw err;
-    return reply;
-  });
-  const [position, replayingUntil] = values[0] as (string | null)[];
+  const [position, replayingUntil, ...hashes] = (await runScript(
+    redis,
+    readSnapshotsScript,
+    [keys.checkpoint, keys.replayingUntil, ...ids.map((id) => keys.device(id))],
+    [],
+  )) as [string | null, string | null, ...string[][]];
   const rows = new Map<string, DeviceRow>();
   ids.forEach((id, i) => {
-    const row = deviceFromHash(values[i + 1] as DeviceHash);
+    const row = deviceFromHash(pairs(hashes[i] ?? []));
     if (row) rows.set(id, row);
   });
   return {
@@ -46,6 +47,13 @@ export async function readSnapshots(
     position: position == null ? undefined : Number(position),
     replayingUntil: replayingUntil == null ? undefined : Number(replayingUntil),
   };
+}
+
+/** HGETALL's flat `[field, value, …]` as Lua hands it back, as a hash. */
+function pairs(flat: readonly string[]): DeviceHash {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+  return hash;
 }
 
 /**
