@@ -18,9 +18,8 @@ export function expectedFleet(rows: Iterable<DeviceRow>): ExpectedFleet {
   for (const row of rows) {
     if (row.decommissionedAt !== null) continue;
     if (row.status === "online") fleet.online.add(row.id);
-    let members = fleet.types.get(row.type);
-    if (!members) fleet.types.set(row.type, (members = new Set()));
-    members.add(row.id);
+    const members = fleet.types.get(row.type) ?? new Set<string>();
+    fleet.types.set(row.type, members.add(row.id));
     for (const field of [`status:${row.status}`, `type:${row.type}`])
       fleet.counts.set(field, (fleet.counts.get(field) ?? 0) + 1);
   }
