@@ -206,4 +206,35 @@ describe("device reader", () => {
     // The mark gone, Redis answers on its own again.
     expect(await apiVersions([newer, same])).toEqual(await postgresVersions([newer, same]));
   });
+
+  it("device reader - a client sending the version it saw as X-Min-Sequence never gets an older one from a lagging Redis", async () => {
+    await caughtUp();
+    const id = ids[7]!;
+    await projectors[1]!.stop(); // Redis now lags PostgreSQL
+    try {
+      const seen = (await t.publish(createEvent("device.status_changed", id, { status: "error" })))
+        .seq;
+      await waitFor(async () => (await postgresVersions([id])).get(id) === seen, 30_000, "pg");
+      const get = async (headers: Record<string, string> = {}) =>
+        (
+          (await (await app.request(`/api/v1/devices/${id}`, { headers })).json()) as {
+            version: number;
+          }
+        ).version;
+      expect(await get()).toBeLessThan(seen); // the lag is real: Redis answers its older state
+      expect(await get({ "x-min-sequence": `devices:${seen}` })).toBe(seen);
+    } finally {
+      projectors[1] = Projector.start({
+        namespace: t.namespace,
+        js: t.js,
+        jsm: t.jsm,
+        logger: t.logger,
+        target: redisProjectionTarget(redis, t.namespace, { jsm: t.jsm }),
+        batchSize: 50,
+        batchWaitMs: 5,
+        deadLetters: false,
+      });
+    }
+    await caughtUp();
+  });
 });
