@@ -70,11 +70,15 @@ const deviceIds = async () =>
   (await t.db.selectFrom("devices").select("id").orderBy("id").execute()).map((r) => r.id);
 
 /** A target holding its state in memory: lets a test make "the store lost its data". */
-function memoryTarget(): ProjectionTarget & { applied: number[]; lose(): void } {
+function memoryTarget(name: string): ProjectionTarget & {
+  applied: number[];
+  lose(): void;
+  reset(): Promise<void>;
+} {
   let position: number | undefined;
   const applied: number[] = [];
   return {
-    name: "memory",
+    name,
     stream: "devices",
     applied,
     lose: () => {
@@ -82,6 +86,10 @@ function memoryTarget(): ProjectionTarget & { applied: number[]; lose(): void } 
       applied.length = 0;
     },
     position: async () => position,
+    reset: async () => {
+      position = undefined;
+      applied.length = 0;
+    },
     async commit(batch) {
       if ((position ?? 0) !== batch.from) throw new Error(`conflict at ${batch.from}`);
       applied.push(...batch.events.map((e) => e.seq));
@@ -150,9 +158,29 @@ describe("checkpoints and their stream", () => {
     await rebuildProjection(deps(), devicesProjection);
   });
 
+  it("checkpoint - a target that can be emptied (a cache) refolds a recreated stream by itself", async () => {
+    const target = memoryTarget("cache");
+    const logs = capturedLogs();
+    const p = start({ target, logger: logs.logger });
+    const at = (await t.jsm.streams.info(streamName(t.namespace, "devices"))).state.last_seq;
+    await waitFor(async () => (await target.position()) === at, 30_000, "caught up");
+    await p.stop();
+    await recreateDevicesStream();
+    const seq = await publishAll(registrations("fresh", 2));
+    const again = start({ target, logger: logs.logger });
+    await waitFor(async () => (await target.position()) === seq, 30_000, "refolded");
+    expect(target.applied).toEqual([1, 2]);
+    expect(again.state).toBe("running");
+    expect(logs.warnings().map((w) => w.msg)).toContainEqual(
+      expect.stringMatching(/emptying the target to fold this stream from the start/),
+    );
+    await again.stop();
+    await rebuildProjection(deps(), devicesProjection);
+  });
+
   it("checkpoint - a first run says nothing alarming; a store that lost its data is warned about and refilled while idle", async () => {
     const logs = capturedLogs();
-    const target = memoryTarget();
+    const target = memoryTarget("first-run");
     const last = (await t.jsm.streams.info(streamName(t.namespace, "devices"))).state.last_seq;
     const p = start({ target, logger: logs.logger });
     await waitFor(async () => (await target.position()) === last, 30_000, "memory caught up");

@@ -35,6 +35,12 @@ export interface ProjectionTarget {
    */
   streamId?(): Promise<string | undefined>;
   /**
+   * Empties the target so it can be folded again from the start: for a cache, which is
+   * cheap to refill. A target with it is rebuilt by itself when its checkpoint turns out to
+   * belong to another stream instance; one without it halts until an operator rebuilds it.
+   */
+  reset?(): Promise<void>;
+  /**
    * Applies the batch and advances the checkpoint atomically. Throws CheckpointConflictError
    * when the stored checkpoint is not `from` (another worker moved it, or the data is gone),
    * leaving nothing applied.

@@ -58,7 +58,16 @@ export async function startingPoint(deps: StartingPointDeps): Promise<StartingPo
     else logger.info("nothing applied yet; folding the stream from the start");
   } else {
     const fault = checkpointFault(target.name, { position: committed, streamId: recorded }, info);
-    if (fault) return { ok: false, fault };
+    if (fault) {
+      if (!target.reset) return { ok: false, fault };
+      logger.warn(
+        { reason: fault.reason },
+        `${fault.message.split(";")[0]}; emptying the target to fold this stream from the start`,
+      );
+      await target.reset();
+      if (deps.db) await recordStreamId(deps.db, target.name, streamId);
+      return withGap(0, streamId, info);
+    }
   }
   if (recorded !== streamId && deps.db) await recordStreamId(deps.db, target.name, streamId);
   return withGap(committed ?? 0, streamId, info);
