@@ -3,9 +3,11 @@ import { foldDevices } from "@uaip/projections";
 import {
   CheckpointConflictError,
   type ProjectionTarget,
+  Projector,
   type RejectedMessage,
 } from "@uaip/projector";
-import { createTestHub, type TestHub } from "@uaip/testkit";
+import { streamDefinitions } from "@uaip/streams";
+import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { commitBatchScript } from "./cache-scripts.ts";
 import { deviceCache } from "./device-cache.ts";
@@ -137,6 +139,22 @@ describe("redis projection", () => {
     });
   });
 
+  it("redis projection - reset empties every cache key of the namespace, and only those", async () => {
+    await project(sampleHistory(), 6);
+    const other = `${t.namespace}x:device:dev-1`; // another hub whose namespace starts alike
+    const foreign = `${t.namespace}:not-a-cache-key`;
+    await t.redis.set(other, "kept");
+    await t.redis.set(foreign, "kept");
+    try {
+      await target.reset!();
+      expect(await target.position()).toBeUndefined();
+      expect(await dumpNamespace(t.redis, t.namespace)).toEqual({ [foreign]: "kept" });
+      expect(await t.redis.get(other)).toBe("kept");
+    } finally {
+      await t.redis.del(other, foreign);
+    }
+  });
+
   it("redis projection - a batch costs two round trips whatever its size", async () => {
     const events = sampleHistory(60); // 60 devices, 245 events
     await project(events.slice(0, 1), 1); // loads the script on this connection
@@ -204,5 +222,50 @@ describe("redis projection replay marker", () => {
       ),
     ).rejects.toThrow(/^MISSING_STREAM_END/);
     expect(await dumpNamespace(h.redis, h.namespace)).toEqual({});
+  });
+});
+
+describe("redis projection on a recreated stream", () => {
+  it("redis projection - a recreated stream empties the caches and folds the new stream, no halt", async () => {
+    await using h = await createTestHub();
+    const old = sampleHistory(10);
+    for (const e of old) await h.publish(e.event);
+    const common = { namespace: h.namespace, js: h.js, jsm: h.jsm, logger: h.logger };
+    const start = () =>
+      Projector.start({
+        ...common,
+        target: redisProjectionTarget(h.redis, h.namespace, { jsm: h.jsm }),
+        batchSize: 10,
+        batchWaitMs: 5,
+        deadLetters: false,
+      });
+    const reached = (seq: number) =>
+      waitFor(
+        async () => (await h.redis.get(cacheKeys(h.namespace).checkpoint)) === String(seq),
+        30_000,
+        `redis checkpoint ${seq}`,
+      );
+    let p = start();
+    await reached(old.length);
+    await p.stop();
+
+    const defs = streamDefinitions(h.namespace);
+    await h.jsm.streams.delete(defs.devices.name);
+    await h.jsm.streams.add(defs.devices);
+    const fresh = sampleHistory(3).filter((e) => e.event.type === "device.registered");
+    for (const e of fresh) await h.publish(e.event);
+
+    p = start();
+    try {
+      await reached(fresh.length);
+      expect(p.state).toBe("running");
+      const rows = foldDevices(fresh.map((e, i) => ({ ...e, seq: i + 1 })));
+      const keys = cacheKeys(h.namespace);
+      const devices = (await h.redis.keys(keys.device("*"))).sort();
+      expect(devices).toEqual([...rows.keys()].map((id) => keys.device(id)).sort());
+      expect(await fleetState(h.redis, h.namespace)).toEqual(expectedFleetState(rows.values()));
+    } finally {
+      await p.stop();
+    }
   });
 });

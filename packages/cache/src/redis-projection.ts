@@ -8,6 +8,7 @@ import { readDevices } from "./device-cache.ts";
 import { encodeRow } from "./device-hash.ts";
 import { cacheKeys } from "./keys.ts";
 import { replyCode, runScript } from "./run-script.ts";
+import { scanSuffixes } from "./scan-keys.ts";
 
 /** The part of a JetStreamManager the projection needs: a stream's last sequence. */
 export interface StreamInfoSource {
@@ -40,6 +41,9 @@ export interface RedisProjectionOptions {
  * "replaying until N" with the rows; `readSnapshots` callers keep to PostgreSQL until the
  * checkpoint has passed N, so no reader sees the half-built caches (see README.md).
  *
+ * `reset()` empties every cache key of the namespace (checkpoint first), so a stream that
+ * was recreated is folded again from its start instead of halting the projection.
+ *
  * @example
  * const target = redisProjectionTarget(redis, "hub", { jsm });
  * await target.position(); // undefined after a FLUSHALL: the runtime replays from 0
@@ -58,6 +62,20 @@ export function redisProjectionTarget(
     async position() {
       const stored = await redis.get(keys.checkpoint);
       return stored === null ? undefined : Number(stored);
+    },
+
+    // The runtime calls this when the checkpoint belongs to another stream instance (the
+    // stream was recreated): the caches are emptied and folded again from the new stream.
+    async reset() {
+      // First the checkpoint, in one step with the marker: from then on readers use
+      // PostgreSQL, so the keys deleted after it are never served half-deleted.
+      await redis.del(keys.checkpoint, keys.replayingUntil);
+      for (const family of [keys.device(""), keys.type("")]) {
+        const suffixes = await scanSuffixes(redis, family);
+        for (let i = 0; i < suffixes.length; i += 1_000)
+          await redis.unlink(...suffixes.slice(i, i + 1_000).map((s) => family + s));
+      }
+      await redis.unlink(keys.online, keys.counts);
     },
 
     // Rejected events are ignored here: the PostgreSQL projections record them (table and

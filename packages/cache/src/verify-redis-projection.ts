@@ -9,6 +9,7 @@ import { DeviceLogFold } from "./device-log-fold.ts";
 import { RedisVerifyError } from "./errors.ts";
 import { expectedFleet } from "./expected-fleet.ts";
 import { cacheKeys } from "./keys.ts";
+import { scanSuffixes } from "./scan-keys.ts";
 
 export interface RedisVerifyDeps {
   readonly redis: Redis;
@@ -239,23 +240,3 @@ function compareCounts(
   for (const [field, value] of Object.entries(live))
     if (String(expected.get(field)) !== value) note(d, "unexpected", { key, field, value });
 }
-
-/** The rest of every key name starting with `prefix` (SCAN, so Redis is never blocked). */
-async function scanSuffixes(redis: Redis, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, batch] = await redis.scan(
-      cursor,
-      "MATCH",
-      `${globEscape(prefix)}*`,
-      "COUNT",
-      1000,
-    );
-    for (const key of batch) found.push(key.slice(prefix.length));
-    cursor = next;
-  } while (cursor !== "0");
-  return [...new Set(found)];
-}
-
-const globEscape = (text: string) => text.replace(/[*?[\]\\]/g, "\\$&");
