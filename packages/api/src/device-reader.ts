@@ -21,10 +21,10 @@ async function fromCache(
 }
 
 /**
- * Devices by id. One Redis round trip reads the snapshots with the Redis projection's
- * checkpoint and replay marker (one MULTI); they answer only when `servesReads` says so:
- * Redis has a checkpoint, is not rebuilding after a data loss, and has passed the reader's
- * `minSeq`. Everything else comes from PostgreSQL in one query. Redis unreachable counts as
+ * Devices by id. One Redis round trip (one atomic Lua read) fetches the snapshots with the
+ * Redis projection's checkpoint and replay marker; they answer only when `servesReads` says
+ * so: Redis has a checkpoint, is not rebuilding after a data loss, and has passed the
+ * reader's `minSeq`. Everything else comes from PostgreSQL in one query. Redis unreachable counts as
  * misses, never as an error.
  *
  * On the PostgreSQL path the snapshots read anyway are still compared: a device's higher
