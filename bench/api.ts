@@ -138,7 +138,7 @@ export async function main(opts: ApiBenchOptions): Promise<ApiBenchRow[]> {
     projectors.push(
       Projector.start({
         ...common,
-        target: redisProjectionTarget(t.redis, t.namespace),
+        target: redisProjectionTarget(t.redis, t.namespace, { jsm: t.jsm }),
         deadLetters: false,
       }),
     );

@@ -334,7 +334,7 @@ export async function runProjectionBench(
       postgresTarget(t.db, deviceStatusHistoryProjection),
       postgresTarget(t.db, telemetryProjection),
       postgresTarget(t.db, commandsProjection),
-      redisProjectionTarget(t.redis, t.namespace),
+      redisProjectionTarget(t.redis, t.namespace, { jsm: t.jsm }),
     ];
     for (const target of targets) {
       const stream = streamName(t.namespace, target.stream);

@@ -1,4 +1,3 @@
-import type { RecordedEvent } from "@uaip/events";
 import type { Database, DevicesTable } from "@uaip/migrations";
 import { type Selectable, sql, type Transaction } from "kysely";
 import type { ApplyBatch, BatchWriter } from "../projection.ts";

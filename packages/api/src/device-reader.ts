@@ -1,4 +1,4 @@
-import { cacheKeys, type DeviceHash, deviceFromHash } from "@uaip/cache";
+import { readSnapshots, type SnapshotRead, servesReads } from "@uaip/cache";
 import type { StreamKind } from "@uaip/events";
 import type { DeviceRow } from "@uaip/projections";
 import { sql } from "kysely";
@@ -7,27 +7,31 @@ import { selectDeviceRows, toDeviceRow } from "./device-rows.ts";
 import { cacheHits, cacheMisses } from "./metrics/api-metrics.ts";
 import { problems } from "./problem.ts";
 
-/**
- * Whether the Redis cache may answer a read that asked to see `minSeq`: only once the Redis
- * projection's own checkpoint has passed it (PostgreSQL's was already waited for).
- */
-async function cacheIsFreshEnough(s: ApiServices, wanted: number): Promise<boolean> {
-  const position = await s.deps.redis.get(cacheKeys(s.deps.namespace).checkpoint);
-  return position !== null && Number(position) >= wanted;
-}
-
-/** The cached snapshots: one HGETALL for one id (the hot path), else one pipeline. */
-async function fromCache(s: ApiServices, ids: readonly string[]): Promise<Map<string, DeviceRow>> {
-  if (ids.length !== 1) return s.cache.getDevices(ids);
-  const id = ids[0]!;
-  const hash = (await s.deps.redis.hgetall(cacheKeys(s.deps.namespace).device(id))) as DeviceHash;
-  const row = deviceFromHash(hash);
-  return row ? new Map([[id, row]]) : new Map();
+/** The snapshots with the Redis checkpoint and replay marker, or nothing if Redis is unreachable. */
+async function fromCache(
+  s: ApiServices,
+  ids: readonly string[],
+): Promise<SnapshotRead | undefined> {
+  try {
+    return await readSnapshots(s.deps.redis, s.deps.namespace, ids);
+  } catch (err) {
+    s.deps.logger.debug({ err: (err as Error).message }, "Redis unreachable; reading PostgreSQL");
+    return undefined;
+  }
 }
 
 /**
- * Devices by id: the Redis snapshots first, in one round trip (`deviceCache.getDevices`'
- * pipeline, or a lone HGETALL for one id), then the misses from PostgreSQL in one query. Redis unreachable counts as misses, never as an error.
+ * Devices by id. One Redis round trip (one atomic Lua read) fetches the snapshots with the
+ * Redis projection's checkpoint and replay marker; they answer only when `servesReads` says
+ * so: Redis has a checkpoint, is not rebuilding after a data loss, and has passed the
+ * reader's `minSeq`. Everything else comes from PostgreSQL in one query. Redis unreachable counts as
+ * misses, never as an error.
+ *
+ * On the PostgreSQL path the snapshots read anyway are still compared: a device's higher
+ * version wins (an absent row counts as lower than any). Both sides are folds of the same
+ * log, a snapshot of that device is its state after every one of its events up to its
+ * version, so the higher one is the newer state — it never goes back in time, and it keeps
+ * a read that already waited for `minSeq` at least there.
  *
  * @example
  * const rows = await readDevicesById(s, ["a", "b"], new Map()); // Map { a → DeviceRow }
@@ -37,14 +41,11 @@ export async function readDevicesById(
   ids: readonly string[],
   minSeq: ReadonlyMap<StreamKind, number>,
 ): Promise<Map<string, DeviceRow>> {
-  let found = new Map<string, DeviceRow>();
-  try {
-    const wanted = minSeq.get("devices");
-    if (wanted === undefined || (await cacheIsFreshEnough(s, wanted)))
-      found = await fromCache(s, ids);
-  } catch (err) {
-    s.deps.logger.debug({ err: (err as Error).message }, "Redis unreachable; reading PostgreSQL");
-  }
+  const cached = await fromCache(s, ids);
+  const found =
+    cached && servesReads(cached, minSeq.get("devices"))
+      ? new Map(cached.rows)
+      : new Map<string, DeviceRow>();
   if (found.size > 0) cacheHits.inc({ cache: "devices" }, found.size);
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length === 0) return found;
@@ -53,6 +54,10 @@ export async function readDevicesById(
     .where(sql<boolean>`id = any(${sql.val(missing)}::text[])`)
     .execute();
   for (const r of rows) found.set(r.id, toDeviceRow(r));
+  for (const id of missing) {
+    const snapshot = cached?.rows.get(id);
+    if (snapshot && snapshot.version > (found.get(id)?.version ?? 0)) found.set(id, snapshot);
+  }
   return found;
 }
 

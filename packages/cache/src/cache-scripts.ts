@@ -7,13 +7,16 @@ export interface LuaScript {
   readonly sha: string;
 }
 
-function luaScript(name: string, body: string): LuaScript {
-  const source = `${library}\n${body}`;
+function luaScript(name: string, body: string, withLibrary = true): LuaScript {
+  const source = withLibrary ? `${library}\n${body}` : body;
   return { name, source, sha: createHash("sha1").update(source).digest("hex") };
 }
 
 /** Error code a script answers when the checkpoint is not where the caller expected it. */
 export const checkpointConflictCode = "CHECKPOINT_CONFLICT";
+
+/** Error code of a first batch (no checkpoint yet) sent without the stream's end. */
+export const missingStreamEndCode = "MISSING_STREAM_END";
 
 // Shared by every script. ARGV[1] is the key prefix (`<ns>:`); the per-device and per-type
 // keys are derived from it inside the script because which type set to leave depends on the
@@ -79,9 +82,14 @@ end
 export const writeRowsScript = luaScript("writeRows", "return write_rows(2)");
 
 /**
- * KEYS: checkpoint. ARGV: prefix, from, to, row JSON… → how many rows were written, or the
- * CHECKPOINT_CONFLICT error (and nothing written) when the checkpoint is not at `from`
- * (missing counts as 0).
+ * KEYS: checkpoint, replaying-until marker. ARGV: prefix, from, to, stream end, row JSON… →
+ * how many rows were written, or the CHECKPOINT_CONFLICT error (and nothing written) when the
+ * checkpoint is not at `from` (missing counts as 0).
+ *
+ * The marker tells readers that the caches are being built from empty and are not yet as
+ * new as what they could have read before: the first batch onto a missing checkpoint sets
+ * it to the stream end the caller found (ARGV[4]) unless the batch already reaches it, and
+ * the batch that reaches it deletes it, in the same atomic step as the rows and checkpoint.
  */
 export const commitBatchScript = luaScript(
   "commitBatch",
@@ -90,8 +98,25 @@ local current = redis.call('GET', KEYS[1])
 if tonumber(current or '0') ~= tonumber(ARGV[2]) then
   return redis.error_reply('${checkpointConflictCode} checkpoint is ' .. (current or 'missing') .. ', expected ' .. ARGV[2])
 end
-local written = write_rows(4)
+-- until_seq stays a string: as a Lua number, SET would store a large sequence as 1e+15.
+local until_seq
+if current then
+  until_seq = redis.call('GET', KEYS[2])
+else
+  -- Nothing here: the data was lost (or never built). Without the stream end the caches
+  -- could not tell readers when they are whole again, so refuse the batch.
+  until_seq = ARGV[4]
+  if not tonumber(until_seq) then
+    return redis.error_reply('${missingStreamEndCode} a batch onto a missing checkpoint needs the stream end')
+  end
+end
+local written = write_rows(5)
 redis.call('SET', KEYS[1], ARGV[3])
+if until_seq and tonumber(until_seq) > tonumber(ARGV[3]) then
+  redis.call('SET', KEYS[2], until_seq)
+elseif until_seq then
+  redis.call('DEL', KEYS[2])
+end
 return written
 `,
 );
@@ -146,4 +171,19 @@ for i = 2, #ARGV do
 end
 return deleted
 `,
+);
+
+/**
+ * KEYS: checkpoint, replaying-until marker, device hash… → { checkpoint or nil, marker or nil,
+ * HGETALL of each hash as a flat array }. A read, all in one atomic step, so the hashes are
+ * exactly the projection at that checkpoint. Without the write library: nothing to define.
+ */
+export const readSnapshotsScript = luaScript(
+  "readSnapshots",
+  `
+local out = { redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2]) }
+for i = 3, #KEYS do out[i] = redis.call('HGETALL', KEYS[i]) end
+return out
+`,
+  false,
 );

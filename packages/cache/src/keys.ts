@@ -9,6 +9,7 @@
  * | `<ns>:type:<type>` | set | ids of live devices of that type |
  * | `<ns>:counts` | hash | `status:<status>` and `type:<type>`: how many live devices |
  * | `<ns>:projection:redis:position` | string | last stream sequence the Redis projection applied |
+ * | `<ns>:projection:redis:replaying-until` | string | while a build from empty runs: the stream's last sequence when it began |
  *
  * "Live" means not decommissioned. A counter field or set that reaches zero is removed, so
  * the same history always leaves the same keys, however it was batched.
@@ -24,6 +25,8 @@ export interface CacheKeys {
   type(type: string): string;
   readonly counts: string;
   readonly checkpoint: string;
+  /** Present while the projection rebuilds from empty and has not reached this sequence. */
+  readonly replayingUntil: string;
 }
 
 /**
@@ -40,5 +43,6 @@ export function cacheKeys(namespace: string): CacheKeys {
     type: (type) => `${prefix}type:${type}`,
     counts: `${prefix}counts`,
     checkpoint: `${prefix}projection:redis:position`,
+    replayingUntil: `${prefix}projection:redis:replaying-until`,
   };
 }

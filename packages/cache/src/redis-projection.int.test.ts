@@ -3,14 +3,19 @@ import { foldDevices } from "@uaip/projections";
 import {
   CheckpointConflictError,
   type ProjectionTarget,
+  Projector,
   type RejectedMessage,
 } from "@uaip/projector";
-import { createTestHub, type TestHub } from "@uaip/testkit";
+import { streamDefinitions } from "@uaip/streams";
+import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { commitBatchScript } from "./cache-scripts.ts";
 import { deviceCache } from "./device-cache.ts";
 import { cacheKeys } from "./keys.ts";
+import { readSnapshots, servesReads } from "./read-snapshots.ts";
 import { redisProjectionTarget } from "./redis-projection.ts";
 import { countRoundTrips } from "./round-trip-counter.ts";
+import { runScript } from "./run-script.ts";
 import {
   clearNamespace,
   dumpNamespace,
@@ -24,19 +29,27 @@ let target: ProjectionTarget;
 
 beforeAll(async () => {
   t = await createTestHub();
-  target = redisProjectionTarget(t.redis, t.namespace);
+  // This hub's devices stream stays empty: a build from 0 finds nothing to wait for.
+  target = redisProjectionTarget(t.redis, t.namespace, { jsm: t.jsm });
 });
 afterAll(() => t.close());
 beforeEach(() => clearNamespace(t.redis, t.namespace));
 
 /** Commits the events in batches of `size` from sequence `from`, the way the runtime would. */
-async function project(events: readonly RecordedEvent[], size: number, from = 0): Promise<void> {
+async function project(
+  events: readonly RecordedEvent[],
+  size: number,
+  from = 0,
+  into = target,
+  afterBatch?: (to: number) => Promise<void>,
+): Promise<void> {
   let position = from;
   for (let i = 0; i < events.length; i += size) {
     const batch = events.slice(i, i + size);
     const to = batch.at(-1)!.seq;
-    await target.commit({ events: batch, rejected: [], from: position, to });
+    await into.commit({ events: batch, rejected: [], from: position, to });
     position = to;
+    await afterBatch?.(to);
   }
 }
 
@@ -126,6 +139,22 @@ describe("redis projection", () => {
     });
   });
 
+  it("redis projection - reset empties every cache key of the namespace, and only those", async () => {
+    await project(sampleHistory(), 6);
+    const other = `${t.namespace}x:device:dev-1`; // another hub whose namespace starts alike
+    const foreign = `${t.namespace}:not-a-cache-key`;
+    await t.redis.set(other, "kept");
+    await t.redis.set(foreign, "kept");
+    try {
+      await target.reset!();
+      expect(await target.position()).toBeUndefined();
+      expect(await dumpNamespace(t.redis, t.namespace)).toEqual({ [foreign]: "kept" });
+      expect(await t.redis.get(other)).toBe("kept");
+    } finally {
+      await t.redis.del(other, foreign);
+    }
+  });
+
   it("redis projection - a batch costs two round trips whatever its size", async () => {
     const events = sampleHistory(60); // 60 devices, 245 events
     await project(events.slice(0, 1), 1); // loads the script on this connection
@@ -133,5 +162,110 @@ describe("redis projection", () => {
     await project(events.slice(1), events.length, 1);
     expect(trips.count).toBe(2);
     await expectFoldOf(events);
+  });
+});
+
+describe("redis projection replay marker", () => {
+  // A hub of its own whose devices stream really holds the history, so that the stream end
+  // the projection asks NATS for is the history's last sequence.
+  let h: TestHub;
+  let replaying: ProjectionTarget;
+  let events: RecordedEvent[];
+  let end: number;
+
+  beforeAll(async () => {
+    h = await createTestHub();
+    replaying = redisProjectionTarget(h.redis, h.namespace, { jsm: h.jsm });
+    events = sampleHistory(8);
+    for (const e of events) end = (await h.publish(e.event)).seq;
+    expect(end).toBe(events.at(-1)!.seq);
+  });
+  afterAll(() => h.close());
+  beforeEach(() => clearNamespace(h.redis, h.namespace));
+
+  const read = () => readSnapshots(h.redis, h.namespace, ["dev-0", "dev-1"]);
+
+  it("redis projection - a build from empty is marked replaying until the stream end, and the batch reaching it clears the mark", async () => {
+    expect(servesReads(await read())).toBe(false); // empty: no checkpoint
+    const seen: { to: number; until: number | undefined; serves: boolean }[] = [];
+    await project(events, 9, 0, replaying, async (to) => {
+      const r = await read();
+      expect(r.position).toBe(to);
+      seen.push({ to, until: r.replayingUntil, serves: servesReads(r) });
+    });
+    expect(seen.length).toBeGreaterThan(2);
+    for (const s of seen.slice(0, -1)) expect(s).toEqual({ to: s.to, until: end, serves: false });
+    expect(seen.at(-1)).toEqual({ to: end, until: undefined, serves: true });
+    expect(await h.redis.exists(cacheKeys(h.namespace).replayingUntil)).toBe(0);
+
+    // Lost again mid-way through a later build: the mark comes back with the first batch.
+    await clearNamespace(h.redis, h.namespace);
+    await project(events.slice(0, 10), 10, 0, replaying);
+    expect(await read()).toMatchObject({ position: 10, replayingUntil: end });
+  });
+
+  it("redis projection - a first batch that already reaches the stream end leaves no mark", async () => {
+    await project(events, events.length, 0, replaying);
+    const r = await read();
+    expect(r).toMatchObject({ position: end, replayingUntil: undefined });
+    expect(servesReads(r)).toBe(true);
+  });
+
+  it("redis projection - the commit script refuses a batch onto a missing checkpoint without the stream end", async () => {
+    const keys = cacheKeys(h.namespace);
+    await expect(
+      runScript(
+        h.redis,
+        commitBatchScript,
+        [keys.checkpoint, keys.replayingUntil],
+        [keys.prefix, 0, 5, ""],
+      ),
+    ).rejects.toThrow(/^MISSING_STREAM_END/);
+    expect(await dumpNamespace(h.redis, h.namespace)).toEqual({});
+  });
+});
+
+describe("redis projection on a recreated stream", () => {
+  it("redis projection - a recreated stream empties the caches and folds the new stream, no halt", async () => {
+    await using h = await createTestHub();
+    const old = sampleHistory(10);
+    for (const e of old) await h.publish(e.event);
+    const common = { namespace: h.namespace, js: h.js, jsm: h.jsm, logger: h.logger };
+    const start = () =>
+      Projector.start({
+        ...common,
+        target: redisProjectionTarget(h.redis, h.namespace, { jsm: h.jsm }),
+        batchSize: 10,
+        batchWaitMs: 5,
+        deadLetters: false,
+      });
+    const reached = (seq: number) =>
+      waitFor(
+        async () => (await h.redis.get(cacheKeys(h.namespace).checkpoint)) === String(seq),
+        30_000,
+        `redis checkpoint ${seq}`,
+      );
+    let p = start();
+    await reached(old.length);
+    await p.stop();
+
+    const defs = streamDefinitions(h.namespace);
+    await h.jsm.streams.delete(defs.devices.name);
+    await h.jsm.streams.add(defs.devices);
+    const fresh = sampleHistory(3).filter((e) => e.event.type === "device.registered");
+    for (const e of fresh) await h.publish(e.event);
+
+    p = start();
+    try {
+      await reached(fresh.length);
+      expect(p.state).toBe("running");
+      const rows = foldDevices(fresh.map((e, i) => ({ ...e, seq: i + 1 })));
+      const keys = cacheKeys(h.namespace);
+      const devices = (await h.redis.keys(keys.device("*"))).sort();
+      expect(devices).toEqual([...rows.keys()].map((id) => keys.device(id)).sort());
+      expect(await fleetState(h.redis, h.namespace)).toEqual(expectedFleetState(rows.values()));
+    } finally {
+      await p.stop();
+    }
   });
 });

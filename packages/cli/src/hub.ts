@@ -98,7 +98,7 @@ export async function startHub(
       // is down it retries; if Redis comes back empty it replays the stream from the start.
       opened.projectors.push(
         Projector.start({
-          target: redisProjectionTarget(redis, config.namespace),
+          target: redisProjectionTarget(redis, config.namespace, { jsm }),
           namespace: config.namespace,
           js,
           jsm,

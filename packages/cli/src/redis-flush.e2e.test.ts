@@ -61,7 +61,7 @@ async function publishAll(events: DeviceEvent[]): Promise<void> {
 
 async function redisCaughtUp(): Promise<void> {
   const last = (await t.jsm.streams.info(streamName(t.namespace, "devices"))).state.last_seq;
-  const target = redisProjectionTarget(redis, t.namespace);
+  const target = redisProjectionTarget(redis, t.namespace, { jsm: t.jsm });
   await waitFor(
     async () => ((await target.position()) ?? 0) >= last,
     30_000,

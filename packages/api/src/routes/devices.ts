@@ -96,7 +96,7 @@ export function deviceRoutes(s: ApiServices): Route[] {
       operationId: "getDevice",
       summary: "One device",
       description:
-        "Registry fields, latest status with reason and time, last seen and version. Served from the Redis cache when it holds the device, else from PostgreSQL; the body is the same either way.",
+        "Registry fields, latest status with reason and time, last seen and version. Served from the Redis cache when it holds the device and is not rebuilding after a data loss, else from PostgreSQL (the newer version of the two when both are at hand); the body is the same either way.",
       tag: "devices",
       scope: "read",
       params: DevicePath,
@@ -117,7 +117,7 @@ export function deviceRoutes(s: ApiServices): Route[] {
       operationId: "batchGetDevices",
       summary: "Many devices by id",
       description:
-        "Up to 1,000 ids: the cached ones in one Redis pipeline, the rest from PostgreSQL in one query. Items come in the order asked, once each; unknown ids are listed in `missing`.",
+        "Up to 1,000 ids: the cached ones in one Redis read (not while Redis rebuilds after a data loss), the rest from PostgreSQL in one query. Items come in the order asked, once each; unknown ids are listed in `missing`.",
       tag: "devices",
       scope: "read",
       body: BatchGetBody,

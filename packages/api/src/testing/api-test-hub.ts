@@ -40,7 +40,8 @@ export async function startApiTestHub(
     batchWaitMs: 5,
   };
   const targets = projections.map((p) => postgresTarget(t.db, p));
-  if (opts.redisProjection ?? true) targets.push(redisProjectionTarget(t.redis, t.namespace));
+  if (opts.redisProjection ?? true)
+    targets.push(redisProjectionTarget(t.redis, t.namespace, { jsm: t.jsm }));
   const projectors = targets.map((target) =>
     Projector.start({ ...common, target, deadLetters: target.name !== "redis" }),
   );

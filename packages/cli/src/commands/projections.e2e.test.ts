@@ -33,7 +33,7 @@ beforeAll(async () => {
   // Malformed: every projection of the DEVICES stream rejects it and moves on.
   await t.publishRaw(t.subjects.device("st-2", "status"), "{not json");
   devicesLast = (await t.jsm.streams.info(streamName(t.namespace, "devices"))).state.last_seq;
-  const redis = redisProjectionTarget(t.redis, t.namespace);
+  const redis = redisProjectionTarget(t.redis, t.namespace, { jsm: t.jsm });
   await waitFor(async () => ((await redis.position()) ?? 0) >= devicesLast, 30_000, "redis");
   for (const p of projections) {
     const last = (await t.jsm.streams.info(streamName(t.namespace, p.stream))).state.last_seq;

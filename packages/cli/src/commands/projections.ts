@@ -1,9 +1,14 @@
-import { redisProjectionTarget } from "@uaip/cache";
+import { verifyRedisProjection } from "@uaip/cache";
 import { createRedis } from "@uaip/platform";
 import { type Projection, projections } from "@uaip/projections";
-import { rebuildProjection, type ShadowDeps, verifyProjection } from "@uaip/projector";
+import {
+  rebuildProjection,
+  type ShadowDeps,
+  type VerifyReport,
+  verifyProjection,
+} from "@uaip/projector";
 import { Command } from "commander";
-import { withConnections } from "../connections.ts";
+import { type CliConnections, withConnections } from "../connections.ts";
 import { type CliContext, cliContext, run, UsageError } from "../context.ts";
 import { table } from "../output.ts";
 import { progressBar } from "../progress.ts";
@@ -16,6 +21,28 @@ function findProjection(name: string): Projection {
       `unknown projection "${name}": one of ${projections.map((x) => x.name).join(", ")}`,
     );
   return p;
+}
+
+/** What `verify` accepts: the PostgreSQL projections and the Redis caches. */
+const verifiable = () => [...projections.map((p) => p.name), "redis"];
+
+/** The Redis caches against a fold of the devices stream, on a connection of its own. */
+async function verifyRedis(ctx: CliContext, c: CliConnections): Promise<VerifyReport> {
+  const redis = createRedis(ctx.config.redisUrl, { name: "uaip-cli" });
+  const bar = progressBar("verify redis");
+  try {
+    await redis.connect();
+    return await verifyRedisProjection({
+      redis,
+      js: c.js,
+      jsm: c.jsm,
+      namespace: ctx.config.namespace,
+      onProgress: (position) => bar.update(position, position),
+    });
+  } finally {
+    bar.stop();
+    redis.disconnect();
+  }
 }
 
 function shadowDeps(
@@ -134,17 +161,31 @@ and carries on from it. Safe to run while the hub is up.`,
     );
   cmd
     .command("verify")
-    .argument("[names...]", "projections to verify (default: all)")
+    .argument("[names...]", `projections to verify: ${verifiable().join(", ")} (default: all)`)
     .description(
       "Fold the log from scratch and compare with the live read model; exit 1 on any drift",
+    )
+    .addHelpText(
+      "after",
+      `
+redis folds the devices stream in memory and compares every device hash, the online and type
+sets and the counters under the namespace with it, each key read together with the Redis
+checkpoint it is compared at, while the projection keeps running. Exit 1 also when a
+projection cannot be compared (its checkpoint does not belong to the stream).`,
     )
     .option("--json", "print the reports as JSON")
     .action((names: string[], opts: { json?: boolean }) =>
       run(async () => {
-        const chosen = names.length > 0 ? names.map(findProjection) : [...projections];
+        for (const name of names)
+          if (!verifiable().includes(name))
+            throw new UsageError(`unknown projection "${name}": one of ${verifiable().join(", ")}`);
+        const all = names.length === 0;
+        const chosen = all
+          ? [...projections]
+          : names.filter((n) => n !== "redis").map(findProjection);
         const ctx = cliContext();
         const reports = await withConnections(ctx, async (c) => {
-          const out = [];
+          const out: VerifyReport[] = [];
           for (const projection of chosen) {
             const bar = progressBar(`verify ${projection.name}`);
             try {
@@ -157,14 +198,19 @@ and carries on from it. Safe to run while the hub is up.`,
               bar.stop();
             }
           }
+          if (all || names.includes("redis")) out.push(await verifyRedis(ctx, c));
           return out;
         });
         if (opts.json) console.log(JSON.stringify(reports, null, 2));
         else {
           for (const r of reports) {
-            console.log(
-              `${r.projection} at sequence ${r.position}: ${r.drift === 0 ? "no drift" : `${r.drift} rows differ`}`,
-            );
+            const unit = r.projection === "redis" ? "entries" : "rows";
+            const verdict = r.fault
+              ? `cannot compare: ${r.fault}`
+              : r.drift === 0
+                ? "no drift"
+                : `${r.drift} ${unit} differ`;
+            console.log(`${r.projection} at sequence ${r.position}: ${verdict}`);
             for (const t of r.tables) {
               console.log(
                 `  ${t.table}: ${t.liveRows} live, ${t.expectedRows} expected, ${t.missing} missing, ${t.unexpected} unexpected`,
@@ -173,7 +219,7 @@ and carries on from it. Safe to run while the hub is up.`,
             }
           }
         }
-        return reports.some((r) => r.drift > 0) ? 1 : 0;
+        return reports.some((r) => r.drift > 0 || r.fault !== undefined) ? 1 : 0;
       }),
     );
   return cmd;

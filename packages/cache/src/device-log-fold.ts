@@ -1,0 +1,127 @@
+import type {
+  ConsumerMessages,
+  JetStreamClient,
+  JetStreamManager,
+  JsMsg,
+} from "@nats-io/jetstream";
+import { decodeEvent, streamName, subjects } from "@uaip/events";
+import { type DeviceRow, evolveDevice } from "@uaip/projections";
+import { RedisVerifyError } from "./errors.ts";
+
+const IDLE_MS = 10_000;
+
+/**
+ * The devices stream folded in memory with `evolveDevice`, from sequence 0 forward, as far as
+ * asked: what the Redis projection must hold at a given checkpoint. Reads through one ordered
+ * (ephemeral) consumer, opened on the first `advanceTo` and pulled only as far as needed, so
+ * successive checkpoints cost only the events between them. Events that do not decode are
+ * skipped, as the projection skips them.
+ *
+ * @example
+ * await using fold = new DeviceLogFold(js, jsm, "hub");
+ * await fold.advanceTo(1200);
+ * fold.rows.get("thermo-42"); // the device after every event up to sequence 1200
+ */
+export class DeviceLogFold implements AsyncDisposable {
+  /** Every device seen so far, as the fold has it at `position`. */
+  readonly rows = new Map<string, DeviceRow>();
+  #position = 0;
+  #messages?: ConsumerMessages;
+  #iterator?: AsyncIterator<JsMsg>;
+  /** A message read past the last target, applied by the next `advanceTo`. */
+  #held?: JsMsg;
+  readonly #stream: string;
+  readonly #subjects;
+
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    namespace: string,
+  ) {
+    this.#stream = streamName(namespace, "devices");
+    this.#subjects = subjects(namespace);
+  }
+
+  /** The last stream sequence folded (0 before any). */
+  get position(): number {
+    return this.#position;
+  }
+
+  /** Folds every event up to and including `seq`; never goes back. */
+  async advanceTo(seq: number): Promise<void> {
+    if (seq <= this.#position) return;
+    const last = (await this.jsm.streams.info(this.#stream)).state.last_seq;
+    if (last < seq)
+      throw new RedisVerifyError(
+        "stream_behind",
+        `the Redis checkpoint is at ${seq} but ${this.#stream} ends at ${last}: the stream was recreated or purged`,
+      );
+    if (!this.#iterator) {
+      const consumer = await this.js.consumers.get(this.#stream, { opt_start_seq: 1 });
+      this.#messages = await consumer.consume({ max_messages: 1_000 });
+      this.#iterator = this.#messages[Symbol.asyncIterator]();
+    }
+    for (;;) {
+      const m = this.#held ?? (await this.#next());
+      this.#held = undefined;
+      if (m.seq > seq) {
+        this.#held = m;
+        break;
+      }
+      this.#apply(m);
+      if (m.seq === seq) break;
+    }
+    this.#position = seq;
+  }
+
+  // The stream reached the target, so its messages are there unless some were deleted by
+  // hand since: a bounded wait turns that into an error instead of a hang.
+  async #next(): Promise<JsMsg> {
+    let timer: NodeJS.Timeout | undefined;
+    const idle = new Promise<"idle">((resolve) => {
+      timer = setTimeout(() => resolve("idle"), IDLE_MS);
+    });
+    const next = await Promise.race([this.#iterator!.next(), idle]).finally(() =>
+      clearTimeout(timer),
+    );
+    if (next === "idle" || next.done)
+      throw new RedisVerifyError(
+        "stream_behind",
+        `${this.#stream} delivered nothing after ${this.#position} for ${IDLE_MS / 1000} s`,
+      );
+    return next.value;
+  }
+
+  #apply(m: JsMsg): void {
+    const decoded = decodeEvent(
+      {
+        stream: this.#stream,
+        seq: m.seq,
+        subject: m.subject,
+        data: m.data,
+        storedAt: new Date(m.info.timestampNanos / 1e6),
+        header: (name: string) => m.headers?.get(name),
+      },
+      this.#subjects,
+    );
+    if (!decoded.ok) return;
+    const next = evolveDevice(this.rows.get(decoded.value.event.deviceId), decoded.value);
+    if (next) this.rows.set(next.id, next);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    const messages = this.#messages;
+    this.#messages = undefined;
+    this.#iterator = undefined;
+    if (!messages) return;
+    // nats.js finishes close() only once the iterator is pulled again: bound it.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      messages.close().catch(() => {}),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, 250);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+}
