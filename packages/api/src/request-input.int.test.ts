@@ -25,7 +25,11 @@ async function problem(res: Response, status: number): Promise<Problem> {
 }
 
 const get = (path: string) => h.app.request(path, { headers: { authorization: `Bearer ${read}` } });
-const post = (path: string, body: BodyInit | undefined, headers: Record<string, string> = {}) =>
+const post = (
+  path: string,
+  body: string | Uint8Array | undefined,
+  headers: Record<string, string> = {},
+) =>
   h.app.request(path, {
     method: "POST",
     headers: { authorization: `Bearer ${admin}`, ...headers },
