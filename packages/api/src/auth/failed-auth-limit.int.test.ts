@@ -86,7 +86,10 @@ describe("failed authentication limit", () => {
           authorization: `Bearer ${key}`,
           ...(forwardedFor && { "x-forwarded-for": forwardedFor }),
         },
-      }).then(async (r) => (await r.arrayBuffer(), r.status));
+      }).then(async (r) => {
+        await r.arrayBuffer();
+        return r.status;
+      });
 
     // Not a trusted proxy: X-Forwarded-For is the client's own claim and changes nothing.
     expect(await call(direct.url, bad(1), "198.51.100.1")).toBe(401);

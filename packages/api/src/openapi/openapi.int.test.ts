@@ -87,6 +87,7 @@ describe("/openapi.json", () => {
         "GET /api/v1/keys",
         "POST /api/v1/keys",
         "DELETE /api/v1/keys/{id}",
+        "GET /health",
         "GET /health/live",
         "GET /health/ready",
         "GET /metrics",
