@@ -172,7 +172,7 @@ export const configVariables = {
   AUTH_FAILURE_LIMIT: {
     default: "60",
     schema: int(0, 100_000),
-    doc: "Invalid API keys a client address may send per minute; past that it gets 429 and its keys are not looked up (keys verified moments ago still work); 0: no limit",
+    doc: "Invalid API keys a client address may send per minute; past that it gets 429 and its keys are not looked up (keys this process verified before still work); 0: no limit",
   },
   TRUSTED_PROXIES: {
     default: "",

@@ -30,9 +30,9 @@ export interface Gate {
  * explicit: a `write` key does not read unless it also has `read`.
  *
  * Each invalid key a client presents counts against its address; past the limit its keys
- * are no longer looked up (429, no PostgreSQL query), except keys verified moments ago,
- * which cost nothing: a client guessing keys cannot load the database, and a neighbour
- * behind the same address with a working key goes on working.
+ * are no longer looked up (429, no PostgreSQL query), except keys this process verified
+ * before (at most one lookup per key and `keyCacheMs`): a client guessing keys cannot load
+ * the database, and a neighbour behind the same address with a working key goes on working.
  */
 export async function authorize(c: ApiContext, scope: Scope, gate: Gate): Promise<void> {
   const key = presentedKey(c);
@@ -42,7 +42,7 @@ export async function authorize(c: ApiContext, scope: Scope, gate: Gate): Promis
     );
   }
   const client = gate.failures && clientAddress(c, gate.trustedProxies);
-  if (client !== undefined && !gate.keys.isCached(key)) {
+  if (client !== undefined && !gate.keys.isKnown(key)) {
     const wait = gate.failures?.wait(client) ?? 0;
     if (wait > 0) throw problems.tooManyFailedAuthentications(wait, gate.failuresPerMinute);
   }

@@ -50,7 +50,7 @@ describe("failed authentication limit", () => {
     const app = appWith(db, { authFailuresPerMinute: 5 });
     const call = (key: string) =>
       app.request("/api/v1/stats", { headers: { authorization: `Bearer ${key}` } });
-    // A key verified before the flood keeps working through it (it is cached: no lookup).
+    // A key verified before the flood keeps working through it.
     expect((await call(good)).status).toBe(200);
     for (let i = 0; i < 5; i++) expect((await call(bad(i))).status).toBe(401);
     const limited = await call(bad(5));
@@ -67,7 +67,7 @@ describe("failed authentication limit", () => {
     expect(queries() - before).toBe(0);
     const stillGood = await call(good);
     expect(stillGood.status).toBe(200);
-    // A key this process has not verified lately is not looked up either while the client is limited.
+    // A key this process never verified is not looked up while the client is limited.
     const other = await h.key("read");
     expect((await call(other)).status).toBe(429);
   });

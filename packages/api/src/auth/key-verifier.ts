@@ -11,8 +11,8 @@ export interface KeyVerifier {
    * 503 (`HttpProblem`), not a 401: nobody can tell whether it is valid.
    */
   verify(key: string): Promise<ApiKeyInfo | undefined>;
-  /** Whether `key` would verify with no query (verified within `cacheMs`). */
-  isCached(key: string): boolean;
+  /** Whether `key` verified before in this process (and was not seen revoked since). */
+  isKnown(key: string): boolean;
   /** Forgets a key at once (revoked through this process). */
   forget(id: string): void;
 }
@@ -109,9 +109,8 @@ export function keyVerifier(db: Db, logger: Logger, cacheMs: number): KeyVerifie
       }
       return info;
     },
-    isCached(key) {
-      const hit = cache.get(key);
-      return hit !== undefined && hit.until > Date.now();
+    isKnown(key) {
+      return cache.has(key);
     },
     forget(id) {
       for (const [key, entry] of cache) if (entry.info.id === id) cache.delete(key);
