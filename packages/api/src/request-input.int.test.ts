@@ -1,4 +1,7 @@
+import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "./app.ts";
+import { defineRoute } from "./route-spec.ts";
 import { type ApiTestHub, sampleDevice, startApiTestHub } from "./testing/api-test-hub.ts";
 
 let h: ApiTestHub;
@@ -155,5 +158,44 @@ describe("request input", () => {
       headers: { authorization: `Bearer ${admin}` },
     });
     expect(bare.status).toBe(200);
+  });
+
+  it("input - an optional object body (as DELETE /devices/{id} takes) refuses [] and a non-JSON type, accepts none", async () => {
+    const t = h.t;
+    const decommissionLike = defineRoute({
+      method: "delete",
+      path: "/api/v1/things/{id}",
+      operationId: "deleteThing",
+      summary: "test",
+      tag: "test",
+      scope: null,
+      params: v.object({ id: v.string() }),
+      body: v.optional(v.strictObject({ reason: v.optional(v.string()) }), {}),
+      responses: { 200: { description: "ok" } },
+      handler: (c, { body }) => c.json({ reason: body.reason ?? null }),
+    });
+    const app = createApp({
+      namespace: t.namespace,
+      db: t.db,
+      redis: t.redis,
+      nc: t.nc,
+      jsm: t.jsm,
+      logger: t.logger,
+      options: { auth: "off" },
+      routes: () => [decommissionLike],
+    });
+    const del = (body?: string, type?: string) =>
+      app.request("/api/v1/things/a", {
+        method: "DELETE",
+        ...(type !== undefined && { headers: { "content-type": type } }),
+        ...(body !== undefined && { body }),
+      });
+    const arr = await problem(await del("[]", "application/json"), 400);
+    expect(arr.errors?.[0]).toMatchObject({ field: "(root)", rule: "object" });
+    await problem(await del('{"reason":"x"}'), 415); // sent as text/plain
+    expect(await (await del('{"reason":"old"}', "application/json")).json()).toEqual({
+      reason: "old",
+    });
+    expect(await (await del()).json()).toEqual({ reason: null });
   });
 });

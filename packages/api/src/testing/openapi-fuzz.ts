@@ -288,7 +288,7 @@ function hostileRequest(
         return { draft, label: "param x" };
       }
       if (p.in === "path") {
-        const at = op.path.split("/").findIndex((seg) => seg === `{${p.name}}`);
+        const at = op.path.split("/").indexOf(`{${p.name}}`);
         draft.segments[at] = value;
       } else if (p.in === "query") {
         draft.query = draft.query.filter((q) => !q.startsWith(`${p.name}=`));
