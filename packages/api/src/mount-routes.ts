@@ -41,7 +41,8 @@ async function withDeadline<T>(work: Promise<T>, ms: number, shownMs = ms): Prom
  * Mounts each route on the app. Per request, in this order: the scope check (401/403/429),
  * the body's media type (415: JSON only; none at all on a DELETE or POST that takes no
  * body), parsing of path, query, headers and body (400 naming each field), the wait for
- * `X-Min-Sequence` (503 when the projection stays behind), then the handler, all within
+ * `X-Min-Sequence` (503 when the projection stays behind), NATS for a route that needs the
+ * log (503 at once while the connection is down), then the handler, all within
  * the request deadline (plus the wait a long-poll asked for) unless the route streams.
  */
 export function mountRoutes(app: Hono<ApiEnv>, routes: readonly Route[], s: ApiServices): void {
@@ -93,7 +94,9 @@ export function mountRoutes(app: Hono<ApiEnv>, routes: readonly Route[], s: ApiS
           minSeq,
         };
       };
+      const needsNats = route.needsNats ?? route.scope === "write";
       const answer = async (input: ParsedInput) => {
+        if (needsNats) s.nats.require();
         if (route.reads && input.minSeq.size > 0) {
           const started = performance.now();
           try {

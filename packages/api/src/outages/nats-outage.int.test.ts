@@ -1,10 +1,30 @@
 import { waitFor } from "@uaip/testkit";
+import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiServices } from "../api-services.ts";
+import { createApp } from "../app.ts";
+import { defineRoute } from "../route-spec.ts";
 import { sampleDevice } from "../testing/api-test-hub.ts";
 import { type PrivateServiceHub, startPrivateServiceHub } from "../testing/private-service-hub.ts";
 
 let p: PrivateServiceHub;
+
+/** A write as the write side declares one: `write` scope, appends to the log. */
+const appendRoute = defineRoute({
+  method: "post",
+  path: "/api/v1/test-appends",
+  operationId: "testAppend",
+  summary: "test",
+  tag: "test",
+  scope: "write",
+  body: v.object({ n: v.number() }),
+  responses: { 202: { description: "stored" } },
+  handler: async (c, { body }) => {
+    const t = p.hub.t;
+    const ack = await t.js.publish(`${t.namespace}.device.n-1.status`, JSON.stringify(body));
+    return c.json({ seq: ack.seq }, 202);
+  },
+});
 
 beforeAll(async () => {
   p = await startPrivateServiceHub("nats", { auth: "off" }, { redisProjection: false });
@@ -33,6 +53,23 @@ describe("NATS outage", () => {
     // Up: the log's routes answer.
     expect((await timed("/api/v1/events?limit=1")).res.status).toBe(200);
     expect((await timed("/api/v1/devices/n-1/state?at=1")).res.status).toBe(200);
+    const withWrites = createApp({
+      namespace: t.namespace,
+      db: t.db,
+      redis: t.redis,
+      nc: t.nc,
+      jsm: t.jsm,
+      logger: t.logger,
+      options: { auth: "off" },
+      routes: () => [appendRoute],
+    });
+    const append = () =>
+      withWrites.request("/api/v1/test-appends", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ n: 1 }),
+      });
+    expect((await append()).status).toBe(202);
     // A request in flight when NATS goes down fails with it, not at its timeout.
     const inFlight = s.nats.whileUp(() => new Promise<never>(() => {}));
     inFlight.catch(() => {});
@@ -66,6 +103,15 @@ describe("NATS outage", () => {
         detail: expect.stringContaining("NATS"),
       });
     }
+
+    // A write-scope route answers at once too, instead of waiting out its publish timeout.
+    const writeStarted = Date.now();
+    const write = await append();
+    expect(write.status).toBe(503);
+    expect(Date.now() - writeStarted).toBeLessThan(1_000);
+    expect(await write.json()).toMatchObject({
+      type: "https://uaip.dev/problems/nats-unavailable",
+    });
 
     const ready = await timed("/health/ready");
     expect(ready.res.status).toBe(503);

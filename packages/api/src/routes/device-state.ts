@@ -46,6 +46,7 @@ export function deviceStateRoutes(s: ApiServices): Route[] {
       scope: "read",
       params: DevicePath,
       query: StateQuery,
+      needsNats: true,
       responses: {
         200: { description: "The device at that instant", schema: DeviceStateSchema },
         404: { description: "The device had no event by then" },

@@ -48,6 +48,7 @@ export function eventRoutes(s: ApiServices): Route[] {
       tag: "events",
       scope: "read",
       query: EventsQuery,
+      needsNats: true,
       responses: {
         200: {
           description: "One event per line, then the page's end",

@@ -43,6 +43,7 @@ export function streamRoutes(s: ApiServices): Route[] {
       tag: "events",
       scope: "read",
       query: StreamQuery,
+      needsNats: true,
       headers: StreamHeaders,
       streaming: true,
       responses: {
