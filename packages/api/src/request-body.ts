@@ -70,13 +70,10 @@ function invalid(field: string, rule: string, message: string): never {
  */
 export async function readJsonBody(c: ApiContext, schema: v.GenericSchema): Promise<unknown> {
   const bytes = new Uint8Array(await c.req.arrayBuffer());
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    invalid("(root)", "utf8", "the body is not valid UTF-8");
-  }
-  if (schema.type === "optional" && text.trim() === "") {
+  if (
+    schema.type === "optional" &&
+    bytes.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d)
+  ) {
     return parseOr400(schema, undefined, "body");
   }
   const type = c.req.header("content-type");
@@ -84,6 +81,12 @@ export async function readJsonBody(c: ApiContext, schema: v.GenericSchema): Prom
     throw problems.unsupportedMediaType(
       `this route takes a JSON body: send it with Content-Type: application/json${type ? ` (got "${type.slice(0, 100)}")` : " (none was sent)"}`,
     );
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    invalid("(root)", "utf8", "the body is not valid UTF-8");
   }
   let body: unknown;
   try {
