@@ -72,7 +72,7 @@ export function keyRoutes(s: ApiServices): Route[] {
       path: "/api/v1/keys/{id}",
       operationId: "revokeApiKey",
       summary: "Revoke an API key",
-      description: `Takes effect at once in this process, and within ${s.options.keyCacheMs} ms in other hub processes.`,
+      description: `Takes effect at once in this process, and within ${s.options.keyCacheMs} ms in other hub processes (once they reach PostgreSQL: during an outage they keep trusting keys they verified before).`,
       tag: "keys",
       scope: "admin",
       params: v.object({
