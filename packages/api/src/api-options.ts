@@ -23,6 +23,8 @@ export const defaultApiOptions: ApiOptions = {
   readyMaxLagSeconds: 60,
   requestTimeoutMs: 15_000,
   keyCacheMs: 5_000,
+  authFailuresPerMinute: 60,
+  trustedProxies: [],
   sse: { heartbeatMs: 15_000, maxBufferBytes: 1024 * 1024 },
 };
 

@@ -1,4 +1,9 @@
-import type { JetStreamClient } from "@nats-io/jetstream";
+import {
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+} from "@nats-io/jetstream";
 import { type DeviceCache, deviceCache } from "@uaip/cache";
 import type { Db } from "@uaip/platform";
 import { type ApiOptions, resolveApiOptions } from "./api-options.ts";
@@ -8,6 +13,13 @@ import { rateLimiter } from "./auth/rate-limiter.ts";
 import { type CheckpointGate, checkpointGate } from "./consistency/checkpoint-gate.ts";
 import type { ApiDeps } from "./deps.ts";
 import { timedDb } from "./metrics/timed-db.ts";
+import { type NatsLink, natsLink } from "./nats-link.ts";
+
+/**
+ * Longest a JetStream API request of a route (stream info, message get, consumer create)
+ * waits: an answer comes in milliseconds when NATS is up, so past this it is not coming.
+ */
+export const NatsApiTimeoutMs = 2_000;
 
 /** What route modules get: the process's connections plus the API's own shared state. */
 export interface ApiServices {
@@ -15,7 +27,11 @@ export interface ApiServices {
   readonly options: ApiOptions;
   /** The read models, with every query timed. */
   readonly db: Db;
+  /** JetStream for routes, its API requests bounded by `NatsApiTimeoutMs`. */
   readonly js: JetStreamClient;
+  readonly jsm: Promise<JetStreamManager>;
+  /** The NATS connection's state: routes that need the log answer 503 at once while it is down. */
+  readonly nats: NatsLink;
   readonly cache: DeviceCache;
   readonly checkpoints: CheckpointGate;
   readonly gate: Gate;
@@ -29,13 +45,30 @@ export function apiServices(deps: ApiDeps): ApiServices {
     deps,
     options,
     db,
-    js: deps.jsm.jetstream(),
+    js: jetstream(deps.nc, { ...deps.jsm.getOptions(), timeout: NatsApiTimeoutMs }),
+    // checkAPI: false makes no request, so this settles at once.
+    jsm: jetstreamManager(deps.nc, {
+      ...deps.jsm.getOptions(),
+      timeout: NatsApiTimeoutMs,
+      checkAPI: false,
+    }),
+    nats: natsLink(deps.nc),
     cache: deviceCache(deps.redis, deps.namespace),
     checkpoints: checkpointGate(db, options.readWaitMs),
     gate: {
       keys: keyVerifier(db, deps.logger, options.keyCacheMs),
       limiter: options.rateLimitPerSecond > 0 ? rateLimiter(options.rateLimitPerSecond) : undefined,
       rateLimitPerSecond: options.rateLimitPerSecond,
+      failures:
+        options.authFailuresPerMinute > 0
+          ? rateLimiter(
+              options.authFailuresPerMinute / 60,
+              undefined,
+              options.authFailuresPerMinute,
+            )
+          : undefined,
+      failuresPerMinute: options.authFailuresPerMinute,
+      trustedProxies: options.trustedProxies,
     },
   };
 }

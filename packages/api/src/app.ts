@@ -12,6 +12,7 @@ import { docsRoutes } from "./openapi/docs-routes.ts";
 import { openApiDocument } from "./openapi/openapi-document.ts";
 import { problemResponse } from "./problem.ts";
 import type { ApiEnv, Route } from "./route-spec.ts";
+import { urlGuard } from "./url-guard.ts";
 
 /**
  * Every route this app serves: the API's, those given in `deps.routes`, the docs. A method
@@ -53,6 +54,7 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.use(requestId());
   app.use(httpMetrics());
+  app.use(urlGuard());
   if (s.options.corsOrigins.length > 0) {
     const origins = [...s.options.corsOrigins];
     app.use(

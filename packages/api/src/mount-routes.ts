@@ -1,35 +1,17 @@
 import type { Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type * as v from "valibot";
 import type { ApiServices } from "./api-services.ts";
 import { authorize } from "./auth/authorize.ts";
 import { parseMinSequence } from "./consistency/min-sequence.ts";
 import { readWaits } from "./metrics/api-metrics.ts";
 import { problems } from "./problem.ts";
-import type { ApiContext, ApiEnv, ParsedInput, Route } from "./route-spec.ts";
+import { readJsonBody, refuseBody } from "./request-body.ts";
+import type { ApiEnv, ParsedInput, Route } from "./route-spec.ts";
 import { parseOr400 } from "./validation.ts";
 
 /** `/api/v1/devices/{id}` → `/api/v1/devices/:id`. */
 export function honoPath(openApiPath: string): string {
   return openApiPath.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1");
-}
-
-async function jsonBody(c: ApiContext, schema: v.GenericSchema): Promise<unknown> {
-  const text = await c.req.text();
-  // An optional body may be left out: the schema says what absent means (its default).
-  if (schema.type === "optional" && text.trim() === "") {
-    return parseOr400(schema, undefined, "body");
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (err) {
-    throw problems.validation(
-      [{ field: "(root)", rule: "json", message: `not valid JSON: ${(err as Error).message}` }],
-      "body",
-    );
-  }
-  return parseOr400(schema, body, "body");
 }
 
 /** `work`, or a 503 once `ms` have passed (`shownMs`: the deadline the message names). */
@@ -57,8 +39,10 @@ async function withDeadline<T>(work: Promise<T>, ms: number, shownMs = ms): Prom
 
 /**
  * Mounts each route on the app. Per request, in this order: the scope check (401/403/429),
- * parsing of path, query, headers and body (400 naming each field), the wait for
- * `X-Min-Sequence` (503 when the projection stays behind), then the handler, all within
+ * the body's media type (415: JSON only; none at all on a DELETE or POST that takes no
+ * body), parsing of path, query, headers and body (400 naming each field), the wait for
+ * `X-Min-Sequence` (503 when the projection stays behind), NATS for a route that needs the
+ * log (503 at once while the connection is down), then the handler, all within
  * the request deadline (plus the wait a long-poll asked for) unless the route streams.
  */
 export function mountRoutes(app: Hono<ApiEnv>, routes: readonly Route[], s: ApiServices): void {
@@ -93,6 +77,7 @@ export function mountRoutes(app: Hono<ApiEnv>, routes: readonly Route[], s: ApiS
         if (route.scope !== null && s.options.auth === "required") {
           await authorize(c, route.scope, s.gate);
         }
+        if (!route.body && route.method !== "get") refuseBody(c);
         const { min_seq, ...query } = c.req.query();
         const fromHeader = parseMinSequence(
           c.req.header("x-min-sequence"),
@@ -105,11 +90,13 @@ export function mountRoutes(app: Hono<ApiEnv>, routes: readonly Route[], s: ApiS
           params: route.params ? parseOr400(route.params, c.req.param(), "path") : undefined,
           query: route.query ? parseOr400(route.query, query, "query") : undefined,
           headers: route.headers ? parseOr400(route.headers, c.req.header(), "header") : undefined,
-          body: route.body ? await jsonBody(c, route.body) : undefined,
+          body: route.body ? await readJsonBody(c, route.body) : undefined,
           minSeq,
         };
       };
+      const needsNats = route.needsNats ?? route.scope === "write";
       const answer = async (input: ParsedInput) => {
+        if (needsNats) s.nats.require();
         if (route.reads && input.minSeq.size > 0) {
           const started = performance.now();
           try {

@@ -66,6 +66,27 @@ export const problems = {
       detail: `the request body exceeds ${limit} bytes`,
       limit,
     }),
+  unsupportedMediaType: (detail: string) =>
+    new HttpProblem(
+      {
+        type: `${typeBase}unsupported-media-type`,
+        title: "Unsupported media type",
+        status: 415,
+        detail,
+      },
+      { "accept-post": "application/json", "accept-patch": "application/json" },
+    ),
+  tooManyFailedAuthentications: (retryAfterSeconds: number, perMinute: number) =>
+    new HttpProblem(
+      {
+        type: `${typeBase}too-many-failed-authentications`,
+        title: "Too many failed authentications",
+        status: 429,
+        detail: `this client sent more than ${perMinute} invalid API keys a minute; retry in ${retryAfterSeconds} s`,
+        retryAfter: retryAfterSeconds,
+      },
+      { "retry-after": String(retryAfterSeconds) },
+    ),
   tooManyRequests: (retryAfterSeconds: number, limit: number) =>
     new HttpProblem(
       {
@@ -85,6 +106,30 @@ export const problems = {
         status: 503,
         detail,
         ...extra,
+      },
+      { "retry-after": String(retryAfterSeconds) },
+    ),
+  /** The event log cannot be reached: routes that read or append it answer this at once. */
+  natsUnavailable: (detail: string, retryAfterSeconds = 2) =>
+    new HttpProblem(
+      {
+        type: `${typeBase}nats-unavailable`,
+        title: "Service unavailable",
+        status: 503,
+        detail: `the event log (NATS JetStream) is not reachable: ${detail}`,
+        component: "nats",
+      },
+      { "retry-after": String(retryAfterSeconds) },
+    ),
+  /** The read models' database cannot be reached. */
+  postgresUnavailable: (detail: string, retryAfterSeconds = 1) =>
+    new HttpProblem(
+      {
+        type: `${typeBase}postgres-unavailable`,
+        title: "Service unavailable",
+        status: 503,
+        detail: `the read models' database (PostgreSQL) is not reachable: ${detail}`,
+        component: "postgres",
       },
       { "retry-after": String(retryAfterSeconds) },
     ),

@@ -76,6 +76,12 @@ export interface RouteSpec<
   readonly headers?: H;
   /** Projections behind the answer; their checkpoints gate `X-Min-Sequence`. */
   readonly reads?: readonly ProjectionRef[];
+  /**
+   * The route reads or appends the event log: while the NATS connection is known to be down
+   * it answers 503 `nats-unavailable` at once instead of waiting out a publish or request
+   * timeout. Defaults to true for `write`-scope routes (the scope that appends events).
+   */
+  readonly needsNats?: boolean;
   /** A long-lived response (Server-Sent Events): no request deadline. */
   readonly streaming?: boolean;
   /**

@@ -18,7 +18,10 @@ const deviceTokens = EventTypes.filter((t) => catalog[t].stream === "devices").m
   (t) => catalog[t].subjectToken,
 );
 
-/** Sequence of the device's last event in the stream, or undefined when it has none. */
+/**
+ * Sequence of the device's last event in the stream, or undefined when it has none (the
+ * get answers null). Any other failure (NATS unreachable) is thrown: never a false 404.
+ */
 async function lastSeqOf(
   jsm: JetStreamManager,
   stream: string,
@@ -28,10 +31,7 @@ async function lastSeqOf(
   const s = subjects(namespace);
   const last = await Promise.all(
     deviceTokens.map((token) =>
-      jsm.streams
-        .getMessage(stream, { last_by_subj: s.device(id, token) })
-        .then((m) => m?.seq)
-        .catch(() => undefined),
+      jsm.streams.getMessage(stream, { last_by_subj: s.device(id, token) }).then((m) => m?.seq),
     ),
   );
   const seqs = last.filter((x): x is number => x !== undefined);

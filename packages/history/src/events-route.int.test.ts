@@ -1,3 +1,5 @@
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connectNats } from "@uaip/platform";
 import { createTestHub, publishAll, sampleEvents, type TestHub } from "@uaip/testkit";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -74,5 +76,26 @@ describe("events route", () => {
       expect(body.errors[0]?.field, query).toBe(field);
       expect(body.detail).toMatch(new RegExp(`^query: ${field} `));
     }
+  });
+
+  it("events route - a failure other than a bad query reaches the host app's error handler, not a plain-text 500", async () => {
+    const nc = await connectNats(t.config.nats, "events-route-closed");
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    await nc.close();
+    let seen: Error | undefined;
+    // Delegated to with request(), as @uaip/api does: the route's own app answers.
+    const events = eventsRoute({ js, jsm, namespace: t.namespace });
+    const host = new Hono()
+      .get("/api/v1/events", (c) => events.request(`/${new URL(c.req.url).search}`))
+      .onError((err, c) => {
+        seen = err;
+        return c.json({ status: 503 }, 503);
+      });
+    const res = await host.request("/api/v1/events?limit=1");
+    expect(res.status).toBe(503);
+    expect(seen?.name).toBe("ClosedConnectionError");
+    // A bad query is still the route's own 400.
+    expect((await host.request("/api/v1/events?limit=0")).status).toBe(400);
   });
 });

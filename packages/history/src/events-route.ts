@@ -65,14 +65,20 @@ export function eventsQuery(
  * default 1000), streamed as NDJSON. The body is pulled from the log only as fast as the
  * client reads it. The last line is not an event but the page's end:
  * `{"next": <from_seq of the next page>}`, or `{"next": null}` once the log's end was reached.
- * A bad parameter is a 400 `application/problem+json` naming it.
+ * A bad parameter is a 400 `application/problem+json` naming it; any other failure (NATS
+ * unreachable) is thrown to the host app's error handler.
  *
  * @example
  * app.route("/api/v1/events", eventsRoute({ js, jsm, namespace }));
  * // GET /api/v1/events?device=thermo-*&type=device.status_changed&since=6h&limit=500
  */
 export function eventsRoute(deps: LogDeps): Hono {
-  return new Hono().get("/", async (c) => {
+  // Errors other than a bad query (NATS unreachable) go to the host app's error handler,
+  // which knows how to answer them (503), rather than to Hono's plain-text 500.
+  const app = new Hono().onError((err) => {
+    throw err;
+  });
+  return app.get("/", async (c) => {
     let query: ReplayQuery;
     let replay: Awaited<ReturnType<typeof openReplay>>;
     try {

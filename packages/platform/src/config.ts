@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { NamespaceSchema } from "@uaip/events";
 import * as v from "valibot";
 
@@ -57,6 +58,22 @@ const origins = v.pipe(
         (o) => o === "*" || /^https?:\/\/[^/\s]+$/.test(o),
         "must be * or http(s) origins without a path, comma-separated",
       ),
+    ),
+  ),
+);
+
+const addresses = v.pipe(
+  v.string(),
+  v.transform((s) =>
+    s
+      .split(",")
+      .map((a) => a.trim())
+      .filter(Boolean),
+  ),
+  v.array(
+    v.pipe(
+      v.string(),
+      v.check((a) => isIP(a) !== 0, "must be IP addresses (no names, no ranges), comma-separated"),
     ),
   ),
 );
@@ -153,7 +170,17 @@ export const configVariables = {
   API_KEY_CACHE_MS: {
     default: "5000",
     schema: int(0, 300_000),
-    doc: "How long a process trusts a verified key; revoking a key takes at most this long to apply everywhere",
+    doc: "How long a process trusts a verified key; revoking a key takes at most this long to apply everywhere. While PostgreSQL is unreachable, keys verified before keep working",
+  },
+  AUTH_FAILURE_LIMIT: {
+    default: "60",
+    schema: int(0, 100_000),
+    doc: "Invalid API keys a client address may send per minute; past that it gets 429 and its keys are not looked up (keys this process verified before still work); 0: no limit",
+  },
+  TRUSTED_PROXIES: {
+    default: "",
+    schema: addresses,
+    doc: "Reverse proxies (IP addresses, comma-separated) whose `X-Forwarded-For` names the client for the failed-authentication limit; empty: the socket's peer is the client",
   },
   PROJECTOR_BATCH_SIZE: {
     default: "500",
@@ -224,6 +251,10 @@ export interface HubConfig {
     readonly requestTimeoutMs: number;
     /** How long a verified key is trusted before it is looked up again (revocation by another process takes this long). */
     readonly keyCacheMs: number;
+    /** Invalid keys a client address may present per minute before it gets 429 (no lookup); 0: no limit. */
+    readonly authFailuresPerMinute: number;
+    /** Proxies whose `X-Forwarded-For` is believed when naming the client. */
+    readonly trustedProxies: readonly string[];
   };
   readonly dispatcher: {
     readonly leaseMs: number;
@@ -289,6 +320,8 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
       readyMaxLagSeconds: p.READY_MAX_LAG_S,
       requestTimeoutMs: p.REQUEST_TIMEOUT_MS,
       keyCacheMs: p.API_KEY_CACHE_MS,
+      authFailuresPerMinute: p.AUTH_FAILURE_LIMIT,
+      trustedProxies: p.TRUSTED_PROXIES,
     },
     dispatcher: {
       leaseMs: p.DISPATCHER_LEASE_MS,

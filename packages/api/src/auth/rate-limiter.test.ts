@@ -18,4 +18,17 @@ describe("rateLimiter", () => {
     expect([limiter.take("a"), limiter.take("a"), limiter.take("a")]).toEqual([0, 0, 1]);
     expect(limiter.take("b")).toBe(0);
   });
+
+  it("rate limiter - wait() tells whether a token is left without taking it; burst sets the bucket", () => {
+    let now = 0;
+    const limiter = rateLimiter(1, () => now, 3);
+    expect(limiter.wait("c")).toBe(0);
+    expect([limiter.take("c"), limiter.take("c"), limiter.take("c")]).toEqual([0, 0, 0]);
+    expect(limiter.wait("c")).toBe(1);
+    expect(limiter.wait("c")).toBe(1); // waiting took nothing
+    now += 1000;
+    expect(limiter.wait("c")).toBe(0);
+    expect(limiter.take("c")).toBe(0);
+    expect(limiter.take("c")).toBe(1);
+  });
 });

@@ -17,21 +17,22 @@ const assets: Record<string, string> = {
 };
 const loaded = new Map<string, Promise<Buffer>>();
 
-const page = `<!doctype html>
+/** The page, its links relative to where it is served (`base`: the way back to the root). */
+const page = (assets: string, base: string) => `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <title>UAIP Hub API</title>
-  <link rel="stylesheet" href="docs/assets/swagger-ui.css">
-  <link rel="icon" type="image/png" href="docs/assets/favicon-32x32.png">
+  <link rel="stylesheet" href="${assets}swagger-ui.css">
+  <link rel="icon" type="image/png" href="${assets}favicon-32x32.png">
 </head>
 <body>
   <div id="swagger-ui"></div>
-  <script src="docs/assets/swagger-ui-bundle.js"></script>
-  <script src="docs/assets/swagger-ui-standalone-preset.js"></script>
+  <script src="${assets}swagger-ui-bundle.js"></script>
+  <script src="${assets}swagger-ui-standalone-preset.js"></script>
   <script>
     window.ui = SwaggerUIBundle({
-      url: "openapi.json",
+      url: "${base}openapi.json",
       dom_id: "#swagger-ui",
       presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
       layout: "StandaloneLayout",
@@ -43,6 +44,9 @@ const page = `<!doctype html>
 </body>
 </html>
 `;
+
+const atDocs = page("docs/assets/", "");
+const atDocsSlash = page("assets/", "../");
 
 /** `/openapi.json` (the document) and `/docs` (Swagger UI over it, its assets served from here). */
 export function docsRoutes(document: () => Record<string, unknown>): Route[] {
@@ -69,7 +73,20 @@ export function docsRoutes(document: () => Record<string, unknown>): Route[] {
       responses: {
         200: { description: "An HTML page", contentType: "text/html", schema: v.string() },
       },
-      handler: (c) => c.html(page),
+      handler: (c) => c.html(atDocs),
+    }),
+    defineRoute({
+      method: "get",
+      path: "/docs/",
+      operationId: "docsPageSlash",
+      summary: "The docs page, at /docs/ too",
+      tag: "docs",
+      scope: null,
+      hidden: true,
+      responses: {
+        200: { description: "An HTML page", contentType: "text/html", schema: v.string() },
+      },
+      handler: (c) => c.html(atDocsSlash),
     }),
     defineRoute({
       method: "get",

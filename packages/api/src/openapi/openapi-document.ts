@@ -36,14 +36,15 @@ const tagDocs: Record<string, string> = {
 };
 
 const standardErrors: Record<number, string> = {
-  400: "Invalid request: `errors` names each field and rule",
+  400: "Invalid request: a malformed URL (bad percent-encoding, invalid UTF-8, a NUL) or a parameter, header or body breaking its rule; `errors` names each field and rule",
   401: "No valid API key (missing, unknown or revoked)",
   403: "The key lacks the route's scope",
   404: "Not found",
   413: "Request body too large",
-  429: "Over the key's rate limit; retry after `Retry-After` seconds",
+  415: "The body is not `application/json`, or the route takes no body and one was sent",
+  429: "Over the key's rate limit, or too many invalid API keys from this client address; retry after `Retry-After` seconds",
   500: "Internal error (details are in the hub's log, under the request id)",
-  503: "A dependency is unreachable, or a projection stayed behind `X-Min-Sequence`; retry after `Retry-After` seconds",
+  503: "A dependency is unreachable (`type` says which: postgres-unavailable, nats-unavailable), or a projection stayed behind `X-Min-Sequence`; retry after `Retry-After` seconds",
 };
 
 function schemaOf(schema: v.GenericSchema, typeMode: "input" | "ignore"): JsonSchema {
@@ -132,12 +133,15 @@ export function openApiDocument(
         ...(schema && { content: { [contentType]: { schema } } }),
       };
     }
+    // What the mount layer can answer on any route of this shape (mount-routes.ts).
     const errors = [
-      ...(route.params || route.query || route.body || route.headers || route.reads ? [400] : []),
+      400, // every URL is checked
       ...(route.scope !== null ? [401, 403, 429] : []),
       ...(route.body ? [413] : []),
+      ...(route.body || route.method !== "get" ? [415] : []),
       500,
-      ...(route.reads || route.path.startsWith("/api/") ? [503] : []),
+      // A key is checked in PostgreSQL; routes under /api/ read a store.
+      ...(route.reads || route.scope !== null || route.path.startsWith("/api/") ? [503] : []),
     ];
     for (const status of errors) {
       responses[status] ??= {

@@ -68,7 +68,7 @@ describe("/openapi.json", () => {
     const served = h.app.routes
       .filter((r) => r.method !== "ALL")
       .map((r) => `${r.method} ${r.path.replace(/\/:([A-Za-z0-9_]+)/g, "/{$1}")}`)
-      .filter((r) => r !== "GET /docs/assets/{file}");
+      .filter((r) => r !== "GET /docs/assets/{file}" && r !== "GET /docs/");
     expect([...listed].sort()).toEqual([...new Set(served)].sort());
     expect(listed.sort()).toEqual(
       [
@@ -87,6 +87,7 @@ describe("/openapi.json", () => {
         "GET /api/v1/keys",
         "POST /api/v1/keys",
         "DELETE /api/v1/keys/{id}",
+        "GET /health",
         "GET /health/live",
         "GET /health/ready",
         "GET /metrics",
@@ -140,22 +141,30 @@ describe("/openapi.json", () => {
 });
 
 describe("/docs", () => {
-  it("docs - an interactive page whose every asset the hub serves itself (no CDN)", async () => {
-    const res = await h.app.request("/docs");
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toContain("text/html");
-    const html = await res.text();
-    expect(html).toContain("SwaggerUIBundle");
-    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
-    expect(html).toContain("validatorUrl: null"); // no call to the public validator either
-    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
-    expect(refs.length).toBeGreaterThanOrEqual(3);
-    for (const ref of refs) {
-      const asset = await h.app.request(new URL(ref, "http://hub/docs").pathname);
-      expect(asset.status, ref).toBe(200);
-      expect((await asset.arrayBuffer()).byteLength, ref).toBeGreaterThan(100);
-    }
+  it("docs - an interactive page whose every asset the hub serves itself (no CDN), at /docs and /docs/", async () => {
+    for (const at of ["/docs", "/docs/"]) await docsPage(at);
     expect((await h.app.request("/docs/assets/package.json")).status).toBe(404);
     expect((await h.app.request("/docs/assets/..%2F..%2Fpackage.json")).status).toBe(404);
   });
 });
+
+/** Fetches the page at `at`, then every link on it as a browser would resolve it from there. */
+async function docsPage(at: string) {
+  const res = await h.app.request(at);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toContain("text/html");
+  const html = await res.text();
+  expect(html).toContain("SwaggerUIBundle");
+  expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  expect(html).toContain("validatorUrl: null"); // no call to the public validator either
+  const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+  expect(refs.length).toBeGreaterThanOrEqual(3);
+  // The document's URL too, resolved as a browser would from this page.
+  const docUrl = /url: "([^"]+)"/.exec(html)?.[1];
+  refs.push(docUrl ?? "(no url)");
+  for (const ref of refs) {
+    const asset = await h.app.request(new URL(ref, `http://hub${at}`).pathname);
+    expect(asset.status, `${at}: ${ref}`).toBe(200);
+    expect((await asset.arrayBuffer()).byteLength, ref).toBeGreaterThan(100);
+  }
+}

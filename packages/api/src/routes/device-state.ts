@@ -46,13 +46,18 @@ export function deviceStateRoutes(s: ApiServices): Route[] {
       scope: "read",
       params: DevicePath,
       query: StateQuery,
+      needsNats: true,
       responses: {
         200: { description: "The device at that instant", schema: DeviceStateSchema },
         404: { description: "The device had no event by then" },
+        503: { description: "NATS (the event log) is not reachable; retry after `Retry-After`" },
       },
       handler: async (c, { params, query }) => {
         const at: Instant = query.at ?? { time: new Date() };
-        const found = await deviceAt(s.js, s.deps.jsm, s.deps.namespace, params.id, at);
+        const jsm = await s.jsm;
+        const found = await s.nats.whileUp(() =>
+          deviceAt(s.js, jsm, s.deps.namespace, params.id, at),
+        );
         if (!found)
           throw problems.notFound(`device "${params.id}" had no event by ${describe(at)}`);
         return c.json({

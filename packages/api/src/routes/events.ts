@@ -35,7 +35,8 @@ const EventsQuery = v.object({
 
 /** `GET /events`: the log itself, filtered and paged, as NDJSON (the history package's replay). */
 export function eventRoutes(s: ApiServices): Route[] {
-  const replay = eventsRoute({ js: s.js, jsm: s.deps.jsm, namespace: s.deps.namespace });
+  // Over the API's bounded JetStream handles, so a stuck NATS fails the request in seconds.
+  const replay = s.jsm.then((jsm) => eventsRoute({ js: s.js, jsm, namespace: s.deps.namespace }));
   return [
     defineRoute({
       method: "get",
@@ -47,14 +48,23 @@ export function eventRoutes(s: ApiServices): Route[] {
       tag: "events",
       scope: "read",
       query: EventsQuery,
+      needsNats: true,
       responses: {
         200: {
           description: "One event per line, then the page's end",
           contentType: "application/x-ndjson",
           schema: v.string(),
         },
+        503: { description: "NATS (the event log) is not reachable; retry after `Retry-After`" },
       },
-      handler: (c) => replay.request(`/${new URL(c.req.url).search}`, { signal: c.req.raw.signal }),
+      handler: async (c) => {
+        const app = await replay;
+        // The replay opens its consumer before answering: a late answer's body is cancelled.
+        return s.nats.whileUp(
+          async () => app.request(`/${new URL(c.req.url).search}`, { signal: c.req.raw.signal }),
+          (late) => void late.body?.cancel().catch(() => {}),
+        );
+      },
     }),
   ];
 }

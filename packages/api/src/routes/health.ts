@@ -4,9 +4,14 @@ import { sql } from "kysely";
 import * as v from "valibot";
 import type { ApiServices } from "../api-services.ts";
 import { projectionSources } from "../projection-sources.ts";
-import { defineRoute, type Route } from "../route-spec.ts";
+import { type ApiContext, defineRoute, type Route } from "../route-spec.ts";
 
-type Check = { status: "up" | "down"; latencyMs?: number; error?: string };
+type Check = {
+  status: "up" | "down" | "degraded";
+  latencyMs?: number;
+  error?: string;
+  impact?: string;
+};
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -34,9 +39,15 @@ async function timed(fn: () => Promise<unknown>): Promise<Check> {
 }
 
 const CheckSchema = v.object({
-  status: v.picklist(["up", "down"]),
+  status: v.pipe(
+    v.picklist(["up", "down", "degraded"]),
+    v.description(
+      "degraded: unreachable, but the API answers without it (Redis: reads use PostgreSQL)",
+    ),
+  ),
   latencyMs: v.optional(v.number()),
   error: v.optional(v.string()),
+  impact: v.optional(v.pipe(v.string(), v.description("What works and what does not meanwhile"))),
 });
 
 const ProjectionCheckSchema = v.object({
@@ -49,7 +60,12 @@ const ProjectionCheckSchema = v.object({
 
 const ReadySchema = v.pipe(
   v.object({
-    status: v.picklist(["ready", "not ready"]),
+    status: v.pipe(
+      v.picklist(["ready", "degraded", "not ready"]),
+      v.description(
+        "ready and degraded answer 200 (degraded: Redis is down, every route still answers); not ready answers 503",
+      ),
+    ),
     components: v.object({
       nats: CheckSchema,
       postgres: CheckSchema,
@@ -70,6 +86,10 @@ export function healthRoutes(s: ApiServices): Route[] {
     Record<string, v.InferOutput<typeof ProjectionCheckSchema>>
   > => {
     let status: ProjectionStatus[];
+    const natsDown = s.nats.downReason();
+    if (natsDown !== undefined) {
+      return { all: { status: "down", error: `lag unknown: NATS is unreachable (${natsDown})` } };
+    }
     try {
       // The Redis projection counts once it has started (its checkpoint exists).
       const sources = projectionSources(deps.redis, deps.namespace);
@@ -103,6 +123,53 @@ export function healthRoutes(s: ApiServices): Route[] {
     );
   };
 
+  const natsChecks = async (): Promise<[Check, ...Check[]]> => {
+    const down = s.nats.downReason();
+    // Known down: say so at once rather than wait out each check's timeout.
+    if (down !== undefined) {
+      const check: Check = { status: "down", error: down };
+      return [check, ...StreamKinds.map(() => check)];
+    }
+    return Promise.all([
+      timed(() => deps.nc.rtt()),
+      ...StreamKinds.map((kind: StreamKind) =>
+        timed(() => deps.jsm.streams.info(streamName(deps.namespace, kind))),
+      ),
+    ]) as Promise<[Check, ...Check[]]>;
+  };
+
+  const readiness = async (c: ApiContext) => {
+    const [[nats, ...streams], postgres, redisCheck, projections] = await Promise.all([
+      natsChecks(),
+      timed(() => sql`select 1`.execute(s.db)),
+      timed(() => deps.redis.ping()),
+      projectionChecks(),
+    ]);
+    const redis: Check =
+      redisCheck.status === "up"
+        ? redisCheck
+        : {
+            ...redisCheck,
+            status: "degraded",
+            impact:
+              "reads that Redis serves first (GET /devices/{id}, devices:batchGet) are served from PostgreSQL",
+          };
+    const components = {
+      nats,
+      postgres,
+      redis,
+      streams: Object.fromEntries(
+        StreamKinds.map((k, i) => [streamName(deps.namespace, k), streams[i] as Check]),
+      ),
+      projections,
+    };
+    const ready =
+      [nats, postgres, ...streams].every((check) => check.status === "up") &&
+      Object.values(projections).every((p) => p.status === "up");
+    const status = !ready ? "not ready" : redis.status === "up" ? "ready" : "degraded";
+    return c.json({ status, components }, ready ? 200 : 503);
+  };
+
   return [
     defineRoute({
       method: "get",
@@ -120,38 +187,29 @@ export function healthRoutes(s: ApiServices): Route[] {
       path: "/health/ready",
       operationId: "ready",
       summary: "Readiness",
-      description: `NATS, each stream, PostgreSQL, Redis (with latency) and each projection's lag (up to ${options.readyMaxLagSeconds} s); 503 when any is down.`,
+      description: `Every component and its state: NATS, each stream, PostgreSQL, Redis (with latency) and each projection's lag (up to ${options.readyMaxLagSeconds} s). 503 "not ready" when NATS, a stream or PostgreSQL is down or a projection lags; 200 "degraded" when only Redis is down (reads fall back to PostgreSQL); 200 "ready" otherwise. See docs/faults.md, "API during outages".`,
       tag: "health",
       scope,
       responses: {
-        200: { description: "Ready", schema: ReadySchema },
+        200: { description: "Ready, or degraded (Redis down)", schema: ReadySchema },
         503: { description: "Not ready: the components say which and why", schema: ReadySchema },
       },
-      handler: async (c) => {
-        const [nats, postgres, redis, projections, ...streams] = await Promise.all([
-          timed(() => deps.nc.rtt()),
-          timed(() => sql`select 1`.execute(s.db)),
-          timed(() => deps.redis.ping()),
-          projectionChecks(),
-          ...StreamKinds.map((kind: StreamKind) =>
-            timed(() => deps.jsm.streams.info(streamName(deps.namespace, kind))),
-          ),
-        ]);
-        const checks = [nats, postgres, redis, ...streams] as Check[];
-        const components = {
-          nats,
-          postgres,
-          redis,
-          streams: Object.fromEntries(
-            StreamKinds.map((k, i) => [streamName(deps.namespace, k), streams[i] as Check]),
-          ),
-          projections,
-        };
-        const ready =
-          checks.every((check) => check.status === "up") &&
-          Object.values(projections).every((p) => p.status === "up");
-        return c.json({ status: ready ? "ready" : "not ready", components }, ready ? 200 : 503);
+      handler: readiness,
+    }),
+    defineRoute({
+      method: "get",
+      path: "/health",
+      operationId: "health",
+      summary: "Health summary (the same answer as /health/ready)",
+      description:
+        "For people and monitors that look at `/health`: the readiness answer. Probes should use `/health/live` and `/health/ready`.",
+      tag: "health",
+      scope,
+      responses: {
+        200: { description: "Ready, or degraded (Redis down)", schema: ReadySchema },
+        503: { description: "Not ready: the components say which and why", schema: ReadySchema },
       },
+      handler: readiness,
     }),
   ];
 }

@@ -4,7 +4,15 @@ import { createApiKey, listApiKeys, revokeApiKey } from "../auth/api-keys.ts";
 import { problems } from "../problem.ts";
 import { defineRoute, type Route, Scopes } from "../route-spec.ts";
 
-export const ApiKeyNameSchema = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(128));
+/** A label for people: 1-128 characters, no control characters (a NUL would not even store). */
+export const ApiKeyNameSchema = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1),
+  v.maxLength(128),
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it refuses
+  v.regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters (NUL, tab, newline…)"),
+);
 export const ScopesSchema = v.pipe(
   v.array(v.picklist(Scopes, `must be among ${Scopes.join(", ")}`)),
   v.minLength(1, "must name at least one scope"),
@@ -64,7 +72,7 @@ export function keyRoutes(s: ApiServices): Route[] {
       path: "/api/v1/keys/{id}",
       operationId: "revokeApiKey",
       summary: "Revoke an API key",
-      description: `Takes effect at once in this process, and within ${s.options.keyCacheMs} ms in other hub processes.`,
+      description: `Takes effect at once in this process, and within ${s.options.keyCacheMs} ms in other hub processes (once they reach PostgreSQL: during an outage they keep trusting keys they verified before).`,
       tag: "keys",
       scope: "admin",
       params: v.object({

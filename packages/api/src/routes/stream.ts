@@ -43,6 +43,7 @@ export function streamRoutes(s: ApiServices): Route[] {
       tag: "events",
       scope: "read",
       query: StreamQuery,
+      needsNats: true,
       headers: StreamHeaders,
       streaming: true,
       responses: {
@@ -51,19 +52,27 @@ export function streamRoutes(s: ApiServices): Route[] {
           contentType: "text/event-stream",
           schema: v.string(),
         },
+        503: {
+          description:
+            "NATS (the event log) is not reachable when the stream opens. An open stream stays open through an outage (heartbeats go on) and resumes when NATS is back",
+        },
       },
       handler: async (c, { query, headers }) => {
         const resume = headers["last-event-id"] ?? query.last_event_id;
-        const feed = await openDeviceFeed(
-          s.js,
-          s.db,
-          s.deps.namespace,
-          {
-            ...(query.device !== undefined && { device: query.device }),
-            ...(query.type !== undefined && { deviceType: query.type }),
-            ...(query.event !== undefined && { eventTypes: query.event as EventType[] }),
-          },
-          resume === undefined ? undefined : Number(resume),
+        const feed = await s.nats.whileUp(
+          () =>
+            openDeviceFeed(
+              s.js,
+              s.db,
+              s.deps.namespace,
+              {
+                ...(query.device !== undefined && { device: query.device }),
+                ...(query.type !== undefined && { deviceType: query.type }),
+                ...(query.event !== undefined && { eventTypes: query.event as EventType[] }),
+              },
+              resume === undefined ? undefined : Number(resume),
+            ),
+          (late) => void late.close(),
         );
         const body = sseBody(feed, { ...s.options.sse, logger: s.deps.logger });
         return c.body(body, 200, {
