@@ -3,6 +3,7 @@ import { createEvent } from "@uaip/events";
 import { createDatabase } from "@uaip/platform";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiOptions } from "./api-options.ts";
 import { apiServices } from "./api-services.ts";
@@ -196,5 +197,26 @@ describe("health", () => {
     });
     expect(lb.components.projections.device_status_history?.status).toBe("up");
     expect((await strict.request("/health/live")).status).toBe(200);
+  });
+
+  it("health - ready is 503 while a projection's checkpoint belongs to another stream instance", async () => {
+    const { rows } = await sql<{ position: number }>`
+      UPDATE projection_checkpoints SET position = position + 1000, stream_id = NULL
+       WHERE name = 'commands' RETURNING position`.execute(h.t.db);
+    try {
+      const ready = await h.app.request("/health/ready");
+      expect(ready.status).toBe(503);
+      const body = (await ready.json()) as {
+        components: { projections: Record<string, { status: string; error?: string }> };
+      };
+      expect(body.components.projections.commands).toMatchObject({
+        status: "down",
+        error: expect.stringContaining(`checkpoint ${rows[0]?.position} is past the last sequence`),
+      });
+    } finally {
+      await sql`UPDATE projection_checkpoints SET position = position - 1000 WHERE name = 'commands'`.execute(
+        h.t.db,
+      );
+    }
   });
 });

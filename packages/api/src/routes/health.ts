@@ -108,18 +108,25 @@ export function healthRoutes(s: ApiServices): Route[] {
       return { all: { status: "down", error: (err as Error).message } };
     }
     return Object.fromEntries(
-      status.map((p) => [
-        p.name,
-        {
-          status: p.lagSeconds <= options.readyMaxLagSeconds ? "up" : "down",
-          checkpoint: p.checkpoint,
-          pending: p.pending,
-          lagSeconds: p.lagSeconds,
-          ...(p.lagSeconds > options.readyMaxLagSeconds && {
-            error: `lags ${p.lagSeconds} s behind its stream (threshold ${options.readyMaxLagSeconds} s)`,
-          }),
-        },
-      ]),
+      status.map((p) => {
+        const lagging = p.lagSeconds > options.readyMaxLagSeconds;
+        // A checkpoint from another stream instance halts its projection: not ready.
+        const error =
+          p.fault ??
+          (lagging
+            ? `lags ${p.lagSeconds} s behind its stream (threshold ${options.readyMaxLagSeconds} s)`
+            : undefined);
+        return [
+          p.name,
+          {
+            status: error === undefined ? "up" : "down",
+            checkpoint: p.checkpoint,
+            pending: p.pending,
+            lagSeconds: p.lagSeconds,
+            ...(error !== undefined && { error }),
+          },
+        ];
+      }),
     );
   };
 
@@ -187,7 +194,7 @@ export function healthRoutes(s: ApiServices): Route[] {
       path: "/health/ready",
       operationId: "ready",
       summary: "Readiness",
-      description: `Every component and its state: NATS, each stream, PostgreSQL, Redis (with latency) and each projection's lag (up to ${options.readyMaxLagSeconds} s). 503 "not ready" when NATS, a stream or PostgreSQL is down or a projection lags; 200 "degraded" when only Redis is down (reads fall back to PostgreSQL); 200 "ready" otherwise. See docs/faults.md, "API during outages".`,
+      description: `Every component and its state: NATS, each stream, PostgreSQL, Redis (with latency) and each projection's lag (up to ${options.readyMaxLagSeconds} s). 503 "not ready" when NATS, a stream or PostgreSQL is down, or a projection lags or is halted on a checkpoint of another stream instance; 200 "degraded" when only Redis is down (reads fall back to PostgreSQL); 200 "ready" otherwise. See docs/faults.md, "API during outages".`,
       tag: "health",
       scope,
       responses: {
