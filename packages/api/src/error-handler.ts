@@ -1,8 +1,8 @@
 import type { Logger } from "@uaip/platform";
+import { isNatsUnavailable } from "@uaip/platform";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { isDatabaseUnavailable } from "./database-errors.ts";
-import { isNatsUnavailable } from "./nats-errors.ts";
 import { HttpProblem, problemResponse, problems } from "./problem.ts";
 
 /**

@@ -1,5 +1,5 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import { isNatsUnavailable } from "./nats-errors.ts";
+import { isNatsUnavailable } from "@uaip/platform";
 import { problems } from "./problem.ts";
 
 /** What the API knows of its NATS connection, so routes that need the log fail fast. */

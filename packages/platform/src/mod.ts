@@ -6,4 +6,5 @@ export type { Logger } from "./logger.ts";
 export { createLogger } from "./logger.ts";
 export type { JetStreamHandles } from "./nats.ts";
 export { connectNats, jetStreamHandles } from "./nats.ts";
+export { isNatsUnavailable } from "./nats-unavailable.ts";
 export { createRedis } from "./redis.ts";

@@ -1,3 +1,5 @@
+import { isNatsUnavailable } from "@uaip/platform";
+
 /** The checkpoint was not where this worker left it: another worker moved it, or the data is gone. */
 export class CheckpointConflictError extends Error {
   override readonly name = "CheckpointConflictError";
@@ -31,6 +33,8 @@ const transientCodes = new Set([
 export function isTransient(err: unknown): boolean {
   const e = err as { code?: unknown; name?: unknown; message?: unknown } | null;
   if (!e) return false;
+  // NATS unreachable or JetStream not answering (a lookup of the stream's end, say).
+  if (isNatsUnavailable(err)) return true;
   const code = typeof e.code === "string" ? e.code : "";
   if (transientCodes.has(code)) return true;
   if (/^(08|53|57|40)/.test(code) && code.length === 5) return true;
