@@ -14,8 +14,9 @@ export function deviceSubjects(namespace: string, deviceId: string) {
     /** Core subject the device answers command requests on. */
     inbox: `${namespace}.inbox.${deviceId}`,
     /**
-     * Core subject for heartbeats. Five tokens, so the DEVICES stream (`<ns>.device.*.*`)
-     * does not capture it, while the device's `<ns>.device.<id>.>` permission allows it.
+     * Core subject for heartbeats. Five tokens, and its last is no origin, so the DEVICES
+     * stream (`<ns>.device.*.*`, `<ns>.device.*.*.operator|hub`) does not capture it; the
+     * device's permissions name it exactly.
      */
     heartbeat: `${namespace}.device.${deviceId}.presence.heartbeat`,
     /**
@@ -28,7 +29,9 @@ export function deviceSubjects(namespace: string, deviceId: string) {
 
 /**
  * Core-NATS filters that see every message a device sends: its events (and heartbeats),
- * its telemetry, and its command outcomes. The presence tracker subscribes to these.
+ * its telemetry, and its command outcomes. The presence tracker subscribes to these; the
+ * first also carries what the hub appends for devices (status from the watchdog,
+ * registrations by operators), which the tracker tells apart by the subject's origin.
  */
 export function presenceFilters(namespace: string): string[] {
   return [`${namespace}.device.*.>`, `${namespace}.telemetry.*`, `${namespace}.command.*.*.*`];

@@ -15,12 +15,17 @@ const controlInFreeText = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
- * `s` with control characters and lone surrogates written as `\u0000`: for messages that
- * quote input (a dead letter's reason must be storable itself).
+ * `s` with what a text field may not hold written as `\u0000`: control characters (in free
+ * text, all but tab, LF and CR) and lone surrogates. For messages that quote input (a dead
+ * letter's reason must be storable itself) and for error text a device reports.
+ *
+ * @example
+ * printable("a\u0000b"); // "a\\u0000b"
  */
-export function printable(s: string): string {
+export function printable(s: string, opts: { freeText?: boolean } = {}): string {
+  const control = opts.freeText ? controlInFreeText : controlInLabel;
   return s.replace(
-    new RegExp(`${controlInLabel.source}|${loneSurrogate.source}`, "g"),
+    new RegExp(`${control.source}|${loneSurrogate.source}`, "g"),
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }

@@ -70,6 +70,10 @@ export async function createTestHub(): Promise<TestHub> {
   const close = async () => {
     for (const def of Object.values(definitions))
       await jsm.streams.delete(def.name).catch(() => {});
+    // KV buckets of the namespace too (`<ns>_…`: the hub's msg-id secret, leases).
+    for await (const name of jsm.streams.names()) {
+      if (name.startsWith(`KV_${namespace}_`)) await jsm.streams.delete(name).catch(() => {});
+    }
     await nc.close();
     await db.destroy();
     await dropDatabase(config.databaseUrl).catch(() => {});
