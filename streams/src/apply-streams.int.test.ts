@@ -53,15 +53,12 @@ describe("streams as code", () => {
       "HUB_B_COMMANDS",
       "HUB_B_DEADLETTER",
     ]);
-    expect(defs.devices.subjects).toEqual([
-      "hub_b.device.*.*",
-      "hub_b.device.*.*.operator",
-      "hub_b.device.*.*.hub",
-    ]);
+    expect(defs.devices.subjects).toEqual(["hub_b.device.*.>"]);
+    expect(defs.commands.subjects).toEqual(["hub_b.command.*.*.>"]);
     expect(diffStream({ ...defs.devices }, defs.devices)).toEqual([]);
   });
 
-  it("streams - a stream from before the origin subjects gains them in place, keeping its messages", async () => {
+  it("streams - a stream from before the hub's origin subjects is widened in place, keeping its messages", async () => {
     const defs = streamDefinitions(t.namespace);
     const info = await t.jsm.streams.info(defs.commands.name);
     await t.jsm.streams.update(defs.commands.name, {

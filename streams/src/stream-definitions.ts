@@ -38,10 +38,10 @@ export type ManagedStreamConfig = Pick<
  * log is the source of truth); telemetry and dead letters age out. A two-minute duplicate
  * window lets a publisher retry with the same `Nats-Msg-Id` and be stored once.
  *
- * DEVICES and COMMANDS capture two shapes of subject: a device's own
+ * DEVICES and COMMANDS capture two shapes of subject under one `>`: a device's own
  * (`<ns>.device.<id>.<event>`) and the hub's, one origin token longer (`….operator`,
- * `….hub`). NATS 2.9 takes several subjects per stream; `applyStreams` adds the hub's to a
- * stream created before they existed, in place.
+ * `….hub`), so that one consumer filter (`<ns>.device.<id>.>`) sees both. `applyStreams`
+ * widens a stream created before that (`<ns>.device.*.*`) in place.
  */
 export function streamDefinitions(
   namespace: string,

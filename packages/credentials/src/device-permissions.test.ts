@@ -7,7 +7,7 @@ describe("device permissions", () => {
     const p = devicePermissions("uaip", "lamp-1");
     expect(p.publish.allow).toEqual([
       "uaip.device.lamp-1.*",
-      "uaip.device.lamp-1.presence.heartbeat",
+      "uaip.heartbeat.lamp-1",
       "uaip.telemetry.lamp-1",
       "uaip.command.lamp-1.*.acknowledged",
       "uaip.command.lamp-1.*.completed",

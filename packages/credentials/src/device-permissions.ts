@@ -17,7 +17,7 @@ export interface NatsPermissions {
  * them, so a device can neither append as the hub nor read the hub's msg-id secret.
  *
  * @example
- * devicePermissions("uaip", "lamp-1").publish.allow; // ["uaip.device.lamp-1.*", "uaip.device.lamp-1.presence.heartbeat", …]
+ * devicePermissions("uaip", "lamp-1").publish.allow; // ["uaip.device.lamp-1.*", "uaip.heartbeat.lamp-1", …]
  */
 export function devicePermissions(namespace: string, deviceId: string): NatsPermissions {
   const s = deviceSubjects(namespace, deviceId);
@@ -26,7 +26,7 @@ export function devicePermissions(namespace: string, deviceId: string): NatsPerm
     publish: {
       allow: [
         // registered, updated, status (and decommissioned): exactly four tokens, never the
-        // hub's five; and the heartbeat subject, by name
+        // hub's five
         `${ns}.device.${deviceId}.*`,
         s.heartbeat,
         `${ns}.telemetry.${deviceId}`,

@@ -138,8 +138,7 @@ export class PresenceTracker {
     if (!deviceId || t[0] !== this.#namespace) return;
     // Telemetry, heartbeats and command outcomes on these filters are the device's own (the
     // hub's command events carry an origin token the filter does not match): skip parsing.
-    const event =
-      t[1] === "device" && t[3] !== "presence" ? this.#subjects.parse(msg.subject) : undefined;
+    const event = t[1] === "device" ? this.#subjects.parse(msg.subject) : undefined;
     const source = event?.source ?? "device";
     const d = this.#entry(deviceId);
     if (event?.type === "device.decommissioned") d.decommissioned = true;

@@ -310,7 +310,7 @@ describe("subjects", () => {
       source: "hub",
     });
     expect(s.device("d", "registered", "operator")).toBe("uaip.device.d.registered.operator");
-    expect(s.parse("uaip.device.d.presence.heartbeat")).toBeUndefined();
+    expect(s.parse("uaip.device.d.status.extra")).toBeUndefined();
     expect(s.parse("uaip.telemetry.d.hub")).toBeUndefined();
   });
 

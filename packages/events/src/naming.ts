@@ -62,11 +62,17 @@ export function subjects(namespace: string) {
     /** Core (not JetStream) subject on which a device answers command requests. */
     inbox: (deviceId: string) => `${ns}.inbox.${deviceId}`,
     deadLetter: (projection: string) => `${ns}.dlq.${projection}`,
-    /** The subject filters each stream captures: a device's own shape, then each hub origin's. */
+    /**
+     * The subjects each stream captures. DEVICES and COMMANDS take a device's own subjects
+     * and the hub's (one origin token longer) under one `>`: NATS 2.9 wants a consumer's
+     * one filter to be a subset of one stream subject, and `<ns>.device.<id>.>` must be.
+     * Nothing but events may live under `<ns>.device.` and `<ns>.command.` (heartbeats have
+     * their own subject); a body on a subject that names no event is refused when decoded.
+     */
     streamSubjects: {
-      devices: [`${ns}.device.*.*`, `${ns}.device.*.*.operator`, `${ns}.device.*.*.hub`],
+      devices: [`${ns}.device.*.>`],
       telemetry: [`${ns}.telemetry.*`],
-      commands: [`${ns}.command.*.*.*`, `${ns}.command.*.*.*.operator`, `${ns}.command.*.*.*.hub`],
+      commands: [`${ns}.command.*.*.>`],
       deadletter: [`${ns}.dlq.>`],
     } satisfies Record<StreamKind, readonly string[]>,
     /**
