@@ -1,11 +1,12 @@
 import { streamName } from "@uaip/events";
+import { waitFor } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWriteTestHub, type WriteTestHub } from "./testing/write-test-hub.ts";
 
 let h: WriteTestHub;
 
 beforeAll(async () => {
-  h = await startWriteTestHub();
+  h = await startWriteTestHub({ redisProjection: true });
 });
 afterAll(() => h?.close());
 
@@ -16,7 +17,21 @@ const lastSeq = async (kind: "devices" | "commands") =>
 const named = (body: { errors?: { field: string; rule: string }[] }) =>
   (body.errors ?? []).map((e) => `${e.field}:${e.rule}`);
 
-describe("write text rules", () => {
+/** The devices projection's dead letter for `seq`, once it has one. */
+const deadLetter = (seq: number) =>
+  waitFor(
+    () =>
+      h.t.db
+        .selectFrom("rejected_events")
+        .select(["reason", "issues"])
+        .where("projection", "=", "devices")
+        .where("seq", "=", seq)
+        .executeTakeFirst(),
+    20_000,
+    `dead letter for ${seq}`,
+  );
+
+describe("text at every boundary", () => {
   it("text - POST /devices with U+0000 in the name is 400 naming the field; nothing is stored", async () => {
     const before = await lastSeq("devices");
     const r = await h.http("POST", "/api/v1/devices", {
@@ -78,5 +93,47 @@ describe("write text rules", () => {
     const label = await h.http("PATCH", "/api/v1/devices/nul-1", { name: "two\nlines" });
     expect(label.status).toBe(400);
     expect(named(label.body)).toEqual(["name:no_control_characters"]);
+  });
+
+  it("text - a device publishing U+0000 over NATS gets a dead letter naming the field; its id stays free", async () => {
+    const ack = await h.t.publishRaw(
+      h.t.subjects.device("nul-nats", "registered"),
+      JSON.stringify({ data: { name: "\u0000", type: "smart-bulb" } }),
+    );
+    const dl = await deadLetter(ack.seq);
+    expect(dl).toMatchObject({
+      reason: "invalid_data",
+      issues: [expect.objectContaining({ field: "data.name", rule: "no_control_characters" })],
+    });
+    const dlq = await h.t.jsm.streams.getMessage(streamName(h.t.namespace, "deadletter"), {
+      last_by_subj: h.t.subjects.deadLetter("devices"),
+    });
+    expect(dlq?.header.get("Uaip-Original-Seq")).toBe(String(ack.seq));
+    expect(dlq?.header.get("Uaip-Reason")).toBe("invalid_data");
+    // Nowhere else: not in Redis, not in PostgreSQL; and the operator may register the id.
+    expect((await h.http("GET", "/api/v1/devices/nul-nats")).status).toBe(404);
+    const r = await h.http("POST", "/api/v1/devices", { id: "nul-nats", name: "Ok", type: "t" });
+    expect(r.status).toBe(201);
+  });
+
+  it("text - a payload that is not UTF-8 gets a dead letter (invalid_utf8), never U+FFFD in a read model", async () => {
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode('{"data":{"name":"caf'),
+      0xc3,
+      0x28,
+      ...new TextEncoder().encode('","type":"smart-bulb"}}'),
+    ]);
+    const ack = await h.t.publishRaw(h.t.subjects.device("bad-utf8", "registered"), bytes);
+    expect(await deadLetter(ack.seq)).toMatchObject({
+      reason: "invalid_utf8",
+      issues: [expect.objectContaining({ field: "(root)", rule: "utf8" })],
+    });
+    expect((await h.http("GET", "/api/v1/devices/bad-utf8")).status).toBe(404);
+    const rows = await h.t.db
+      .selectFrom("devices")
+      .select("id")
+      .where("name", "like", "%\uFFFD%")
+      .execute();
+    expect(rows).toEqual([]);
   });
 });
