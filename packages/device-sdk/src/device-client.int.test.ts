@@ -182,8 +182,9 @@ describe("device sdk", () => {
       body: { data: { commandId: "c-slow", result: { version: "2.1" } }, source: "device" },
     });
     // Its msg id is its own random event id: nothing another device could guess and take first.
-    expect(outcome[0]?.msgId).toBe((outcome[0]?.body as { id: string }).id);
-    expect(outcome[0]?.msgId).toMatch(/^[0-9a-f-]{36}$/);
+    const [published] = outcome;
+    expect(published?.msgId).toBe((published?.body as { id?: string } | undefined)?.id);
+    expect(published?.msgId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("device sdk - a result the hub could not store fails the command, naming the field", async () => {
