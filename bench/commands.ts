@@ -55,7 +55,9 @@ export async function main(opts: CommandsBenchOptions): Promise<CommandsBenchRep
     const outcomeMs: number[] = [];
     const startedAt = new Map<string, bigint>();
     // When each command's completed event goes by on NATS: the dispatcher's part ends there.
-    const outcomes = h.t.nc.subscribe(`${h.t.namespace}.command.*.*.completed`, {
+    // The dispatcher's completed is on the hub's subject; the device's safety-net copy,
+    // later, on its own.
+    const outcomes = h.t.nc.subscribe(h.t.subjects.command("*", "*", "completed", "hub"), {
       callback: (_err, msg) => {
         const id = msg.subject.split(".")[3]!;
         const began = startedAt.get(id);

@@ -9,6 +9,10 @@ export {
 export { deviceStatusHistoryProjection } from "./device-status-history/device-status-history-projection.ts";
 export { fromTable as statusChangeFromTable } from "./device-status-history/device-status-history-writer.ts";
 export type { StatusChangeRow } from "./device-status-history/status-change-row.ts";
+export {
+  decommissionedRefusal,
+  refusesAfterDecommissioning,
+} from "./devices/after-decommissioning.ts";
 export type { DeviceRow } from "./devices/device-row.ts";
 export { evolveDevice, foldDevices } from "./devices/devices-fold.ts";
 export { devicesProjection } from "./devices/devices-projection.ts";

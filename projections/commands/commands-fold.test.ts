@@ -164,6 +164,19 @@ describe("commands fold", () => {
     ]);
   });
 
+  it("commands - the dispatcher's outcome and the device's own copy are both stored: the first in stream order wins", () => {
+    const byHub = createEvent(
+      "command.completed",
+      "b1",
+      { commandId: "c1", result: { from: "reply" } },
+      { ...occurred(2), id: "c1.outcome" },
+    );
+    const byDevice = failed("c1", 3); // a device that disagrees with itself changes nothing
+    given(recorded(issued("c1"), 1), recorded(byHub, 2), recorded(byDevice, 3)).thenRows([
+      { state: "completed", result: { from: "reply" }, failedAt: null, error: null, version: 2 },
+    ]);
+  });
+
   it("commands - the state never goes back: a redelivery after acknowledged keeps acknowledged", () => {
     given(
       recorded(issued("c1"), 1),

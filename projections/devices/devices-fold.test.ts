@@ -1,5 +1,6 @@
 import { createEvent, type DeviceEvent, type RecordedEvent } from "@uaip/events";
 import { describe, expect, it } from "vitest";
+import { UnfoldableEventError } from "../projection.ts";
 import { evolveDevice, foldDevices } from "./devices-fold.ts";
 
 let seq = 0;
@@ -145,5 +146,98 @@ describe("devices fold", () => {
       { id: "a", status: "online", version: 3 },
       { id: "b", status: "unknown", version: 2 },
     ]);
+  });
+
+  it("devices - after decommissioning, the device's own events are refused and nothing changes", () => {
+    const gone = createEvent(
+      "device.decommissioned",
+      "b1",
+      {},
+      { occurredAt: at(5), source: "operator" },
+    );
+    const resurrect = createEvent(
+      "device.registered",
+      "b1",
+      { name: "Back", type: "smart-bulb" },
+      { occurredAt: at(6) },
+    );
+    const refused: string[] = [];
+    const rows = foldDevices(
+      [
+        recorded(registered("b1"), 1),
+        recorded(gone, 2),
+        recorded(resurrect, 3),
+        recorded(status("b1", "online", 7), 4),
+      ],
+      new Map(),
+      (err) => refused.push(`${err.seq}: ${err.message}`),
+    );
+    expect(rows.get("b1")).toMatchObject({
+      name: "Bulb b1",
+      status: "unknown",
+      decommissionedAt: at(5),
+      lastSeenAt: at(0),
+      version: 2,
+    });
+    expect(refused).toEqual([
+      `3: device b1 was decommissioned at ${at(5)}: events it sends are refused`,
+      `4: device b1 was decommissioned at ${at(5)}: events it sends are refused`,
+    ]);
+  });
+
+  it("devices - after decommissioning, what the hub appends still folds", () => {
+    const gone = createEvent(
+      "device.decommissioned",
+      "b1",
+      {},
+      { occurredAt: at(5), source: "operator" },
+    );
+    const offline = createEvent(
+      "device.status_changed",
+      "b1",
+      { status: "offline" },
+      { occurredAt: at(6), source: "hub" },
+    );
+    given(recorded(registered("b1"), 1), recorded(gone, 2), recorded(offline, 3)).thenRows([
+      { status: "offline", decommissionedAt: at(5), version: 3 },
+    ]);
+  });
+
+  it("devices - the first registration registers; the device's later one updates what it declares, not the type", () => {
+    const byOperator = createEvent(
+      "device.registered",
+      "b1",
+      { name: "Desk lamp", type: "smart-bulb", location: "office" },
+      { occurredAt: at(0), source: "operator" },
+    );
+    const byDevice = createEvent(
+      "device.registered",
+      "b1",
+      { name: "lamp fw 2", type: "toaster", capabilities: ["set_power"], firmware: "2.0" },
+      { occurredAt: at(3) },
+    );
+    given(recorded(byOperator, 1), recorded(byDevice, 2)).thenRows([
+      {
+        name: "lamp fw 2",
+        type: "smart-bulb",
+        capabilities: ["set_power"],
+        firmware: "2.0",
+        location: "office",
+        registeredAt: at(0),
+        version: 2,
+      },
+    ]);
+  });
+
+  it("devices - an operator's registration after the device's own is refused", () => {
+    const byOperator = createEvent(
+      "device.registered",
+      "b1",
+      { name: "Operator's", type: "other" },
+      { occurredAt: at(2), source: "operator" },
+    );
+    const row = evolveDevice(undefined, recorded(registered("b1"), 1));
+    expect(() => evolveDevice(row, recorded(byOperator, 2))).toThrow(UnfoldableEventError);
+    expect(() => evolveDevice(row, recorded(byOperator, 2))).toThrow(/already registered/);
   });
 });

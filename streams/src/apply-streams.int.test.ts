@@ -53,8 +53,28 @@ describe("streams as code", () => {
       "HUB_B_COMMANDS",
       "HUB_B_DEADLETTER",
     ]);
-    expect(defs.devices.subjects).toEqual(["hub_b.device.*.*"]);
+    expect(defs.devices.subjects).toEqual(["hub_b.device.*.>"]);
+    expect(defs.commands.subjects).toEqual(["hub_b.command.*.*.>"]);
     expect(diffStream({ ...defs.devices }, defs.devices)).toEqual([]);
+  });
+
+  it("streams - a stream from before the hub's origin subjects is widened in place, keeping its messages", async () => {
+    const defs = streamDefinitions(t.namespace);
+    const info = await t.jsm.streams.info(defs.commands.name);
+    await t.jsm.streams.update(defs.commands.name, {
+      ...info.config,
+      subjects: [`${t.namespace}.command.*.*.*`],
+    });
+    const before = await t.publishRaw(`${t.namespace}.command.d1.c1.completed`, "{}");
+
+    const results = await applyStreams(t.jsm, defs);
+    expect(results.find((r) => r.stream === defs.commands.name)).toMatchObject({
+      action: "updated",
+      changes: [{ field: "subjects", to: defs.commands.subjects }],
+    });
+    const hub = await t.publishRaw(`${t.namespace}.command.d1.c1.expired.hub`, "{}");
+    expect(hub.seq).toBe(before.seq + 1);
+    expect((await t.jsm.streams.info(defs.commands.name)).state.messages).toBe(2);
   });
 
   it("streams - status shows messages, sequences and consumers", async () => {

@@ -37,6 +37,11 @@ export type ManagedStreamConfig = Pick<
  * The four streams of a hub. Device and command facts are kept without an age limit (the
  * log is the source of truth); telemetry and dead letters age out. A two-minute duplicate
  * window lets a publisher retry with the same `Nats-Msg-Id` and be stored once.
+ *
+ * DEVICES and COMMANDS capture two shapes of subject under one `>`: a device's own
+ * (`<ns>.device.<id>.<event>`) and the hub's, one origin token longer (`….operator`,
+ * `….hub`), so that one consumer filter (`<ns>.device.<id>.>`) sees both. `applyStreams`
+ * widens a stream created before that (`<ns>.device.*.*`) in place.
  */
 export function streamDefinitions(
   namespace: string,
@@ -59,7 +64,7 @@ export function streamDefinitions(
   const def = (kind: StreamKind, description: string, maxAgeNs: number): ManagedStreamConfig => ({
     ...base,
     name: streamName(namespace, kind),
-    subjects: [s.streamSubjects[kind]],
+    subjects: [...s.streamSubjects[kind]],
     description,
     max_age: maxAgeNs,
   });

@@ -28,7 +28,7 @@ export const isFinalState = (state: string): boolean => finalStates.has(state);
 /**
  * The command's row once it is final or `waitMs` has passed (or `signal` aborts: the client
  * left), whichever comes first; undefined if it is still unknown then. A core NATS
- * subscription to the command's own subjects (`<ns>.command.*.<id>.*`) hears its final event
+ * subscription to the command's own subjects (`<ns>.command.*.<id>.>`, any origin) hears its final event
  * as it is stored; from then on the read model is read every 10 ms until the projection has
  * applied it, so the answer comes about one projector batch after the outcome. Otherwise it
  * is read once a second, never once per poll of the client.
@@ -46,9 +46,10 @@ export async function waitForCommand(
   // Read fast at first too: the final event may have gone by just before we listened.
   let hotUntil = Date.now() + 250;
   let wake: (() => void) | undefined;
-  const sub = s.deps.nc.subscribe(`${s.deps.namespace}.command.*.${commandId}.*`, {
+  const sub = s.deps.nc.subscribe(`${s.deps.namespace}.command.*.${commandId}.>`, {
     callback: (err, msg) => {
-      if (err || !isFinalState(msg.subject.split(".").at(-1) ?? "")) return;
+      // The phase is the fifth token, whether an origin token follows or not.
+      if (err || !isFinalState(msg.subject.split(".")[4] ?? "")) return;
       hotUntil = Date.now() + HOT_FOR_MS;
       wake?.();
     },

@@ -1,6 +1,6 @@
 import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
-import { catalog, decodeEvent, EventTypes, streamName, subjects } from "@uaip/events";
-import { type DeviceRow, evolveDevice } from "@uaip/projections";
+import { decodeEvent, type RecordedEvent, streamName, subjects } from "@uaip/events";
+import { type DeviceRow, evolveDevice, UnfoldableEventError } from "@uaip/projections";
 
 /** Where to stop: after a stream sequence, or after the last event stored at or before a time. */
 export type Instant = { readonly seq: number } | { readonly time: Date };
@@ -13,14 +13,9 @@ export interface DeviceAt {
   readonly events: number;
 }
 
-/** Subject tokens of the DEVICES stream: a device's events are on one of these four subjects. */
-const deviceTokens = EventTypes.filter((t) => catalog[t].stream === "devices").map(
-  (t) => catalog[t].subjectToken,
-);
-
 /**
- * Sequence of the device's last event in the stream, or undefined when it has none (the
- * get answers null). Any other failure (NATS unreachable) is thrown: never a false 404.
+ * Sequence of the device's last event in the stream (any origin), or undefined when it has
+ * none (the get answers null). Any other failure (NATS unreachable) is thrown: never a false 404.
  */
 async function lastSeqOf(
   jsm: JetStreamManager,
@@ -28,14 +23,10 @@ async function lastSeqOf(
   namespace: string,
   id: string,
 ): Promise<number | undefined> {
-  const s = subjects(namespace);
-  const last = await Promise.all(
-    deviceTokens.map((token) =>
-      jsm.streams.getMessage(stream, { last_by_subj: s.device(id, token) }).then((m) => m?.seq),
-    ),
-  );
-  const seqs = last.filter((x): x is number => x !== undefined);
-  return seqs.length > 0 ? Math.max(...seqs) : undefined;
+  const last = await jsm.streams.getMessage(stream, {
+    last_by_subj: subjects(namespace).deviceEvents(id),
+  });
+  return last?.seq;
 }
 
 /**
@@ -63,7 +54,7 @@ export async function deviceAt(
   const s = subjects(namespace);
 
   const consumer = await js.consumers.get(stream, {
-    filter_subjects: `${namespace}.device.${id}.*`,
+    filter_subjects: s.deviceEvents(id),
     deliver_policy: DeliverPolicy.All,
   });
   const messages = await consumer.consume({ max_messages: 512 });
@@ -84,7 +75,7 @@ export async function deviceAt(
         s,
       );
       if (decoded.ok) {
-        const row = evolveDevice(state?.row, decoded.value);
+        const row = foldOrRefuse(state?.row, decoded.value);
         if (row) state = { row, seq: m.seq, storedAt, events: (state?.events ?? 0) + 1 };
       }
       if (m.seq >= endSeq) break;
@@ -101,4 +92,14 @@ export async function deviceAt(
     clearTimeout(timer);
   }
   return state;
+}
+
+/** evolveDevice, or undefined for an event the fold refuses (the projection dead-letters it). */
+function foldOrRefuse(row: DeviceRow | undefined, e: RecordedEvent): DeviceRow | undefined {
+  try {
+    return evolveDevice(row, e);
+  } catch (err) {
+    if (err instanceof UnfoldableEventError) return undefined;
+    throw err;
+  }
 }

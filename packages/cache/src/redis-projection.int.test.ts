@@ -76,7 +76,8 @@ describe("redis projection", () => {
     await project(events, 7);
     await expectFoldOf(events);
     const counts = await t.redis.hgetall(cacheKeys(t.namespace).counts);
-    expect(counts["type:sensor"]).toBe("1"); // dev-4 re-registered as a sensor
+    // dev-4 declared itself again as a sensor: a device's later registration never changes its type.
+    expect(counts["type:sensor"]).toBeUndefined();
     expect(counts["type:unknown"]).toBe("1"); // stray-1 reported before registering
   });
 

@@ -66,7 +66,13 @@ export function sampleHistory(devices = 12): RecordedEvent[] {
   events.push(
     createEvent("device.updated", "dev-1", { location: "attic", metadata: { a: 1 } }),
     createEvent("device.decommissioned", "dev-2", { reason: "replaced" }, { occurredAt: at(20) }),
-    createEvent("device.status_changed", "dev-2", { status: "online" }, { occurredAt: at(21) }),
+    // After decommissioning only the hub's events fold (the device's own are refused).
+    createEvent(
+      "device.status_changed",
+      "dev-2",
+      { status: "online" },
+      { occurredAt: at(21), source: "hub" },
+    ),
     createEvent("device.registered", "dev-4", { name: "Now a sensor", type: "sensor" }),
     createEvent("device.status_changed", "stray-1", { status: "online" }, { occurredAt: at(30) }),
   );

@@ -6,7 +6,8 @@ describe("device permissions", () => {
   it("device permissions - every subject a device may use carries its id", () => {
     const p = devicePermissions("uaip", "lamp-1");
     expect(p.publish.allow).toEqual([
-      "uaip.device.lamp-1.>",
+      "uaip.device.lamp-1.*",
+      "uaip.heartbeat.lamp-1",
       "uaip.telemetry.lamp-1",
       "uaip.command.lamp-1.*.acknowledged",
       "uaip.command.lamp-1.*.completed",

@@ -12,10 +12,12 @@ export interface NatsPermissions {
  * What one device may do on NATS: publish only its own events, telemetry, heartbeats and
  * command outcomes; subscribe only to its command inbox and to its own reply subjects
  * (where its JetStream acks arrive); answer the requests it receives. Anything else the
- * server refuses with a permissions violation.
+ * server refuses with a permissions violation — the hub's subjects (one origin token
+ * longer: `….operator`, `….hub`), the JetStream API (`$JS.API.>`) and KV (`$KV.>`) among
+ * them, so a device can neither append as the hub nor read the hub's msg-id secret.
  *
  * @example
- * devicePermissions("uaip", "lamp-1").publish.allow; // ["uaip.device.lamp-1.>", "uaip.telemetry.lamp-1", …]
+ * devicePermissions("uaip", "lamp-1").publish.allow; // ["uaip.device.lamp-1.*", "uaip.heartbeat.lamp-1", …]
  */
 export function devicePermissions(namespace: string, deviceId: string): NatsPermissions {
   const s = deviceSubjects(namespace, deviceId);
@@ -23,8 +25,10 @@ export function devicePermissions(namespace: string, deviceId: string): NatsPerm
   return {
     publish: {
       allow: [
-        // registered, updated, status (and decommissioned); plus the heartbeat subject
-        `${ns}.device.${deviceId}.>`,
+        // registered, updated, status (and decommissioned): exactly four tokens, never the
+        // hub's five
+        `${ns}.device.${deviceId}.*`,
+        s.heartbeat,
         `${ns}.telemetry.${deviceId}`,
         // a device reports how its commands went; it cannot issue or cancel them
         `${ns}.command.${deviceId}.*.acknowledged`,

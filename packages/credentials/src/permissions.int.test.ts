@@ -1,14 +1,20 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
 import {
   connect,
   type NatsConnection,
   nkeyAuthenticator,
   PermissionViolationError,
 } from "@nats-io/transport-node";
-import { type CommandReply, deviceSubjects } from "@uaip/device-protocol";
+import {
+  appendEvent,
+  type CommandReply,
+  deviceSubjects,
+  hubSecretBucket,
+} from "@uaip/device-protocol";
 import { connectDevice } from "@uaip/device-sdk";
 import { startTestNatsServer, type TestNatsServer } from "@uaip/device-sdk/testing";
-import { createEvent, streamName } from "@uaip/events";
+import { createEvent, streamName, subjects } from "@uaip/events";
 import { applyStreams, streamDefinitions } from "@uaip/streams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeviceCredentials, type DeviceCredentials } from "./device-credentials.ts";
@@ -150,5 +156,55 @@ describe("device permissions", () => {
     const sub = nc.subscribe(deviceSubjects(ns, "dev-a").inbox);
     await nc.flush();
     expect(await sub.closed).toBeInstanceOf(PermissionViolationError);
+  });
+
+  it("permissions - device A cannot publish on the hub's subjects of its own device, and its heartbeat still goes", async () => {
+    const { nc, errors } = await asDeviceA();
+    const s = subjects(ns);
+    const forged = [
+      s.device("dev-a", "registered", "operator"),
+      s.device("dev-a", "status", "hub"),
+      s.command("dev-a", "c1", "completed", "hub"),
+    ];
+    for (const subject of forged) nc.publish(subject, JSON.stringify({ data: {} }));
+    nc.publish(deviceSubjects(ns, "dev-a").heartbeat);
+    await nc.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    const denied = errors
+      .filter((e) => e instanceof PermissionViolationError)
+      .map((e) => (e as PermissionViolationError).subject);
+    expect(denied).toEqual(expect.arrayContaining(forged));
+    expect(denied).not.toContain(deviceSubjects(ns, "dev-a").heartbeat);
+    const stored = [...(await subjectsIn("devices")), ...(await subjectsIn("commands"))];
+    expect(stored.filter((x) => x.endsWith(".operator") || x.endsWith(".hub"))).toEqual([]);
+  });
+
+  it("permissions - device A can neither read nor overwrite the hub's msg-id secret", async () => {
+    // The hub's first append creates the secret in its KV bucket.
+    const hubJs = jetstream(hub);
+    await appendEvent(
+      { nc: hub, js: hubJs, subjects: subjects(ns) },
+      createEvent("device.status_changed", "dev-b", { status: "offline" }, { source: "hub" }),
+    );
+    const bucket = hubSecretBucket(ns);
+    const secret = await (await new Kvm(hub).open(bucket)).get("msg-id-secret");
+    expect(secret?.value.length).toBeGreaterThan(0);
+
+    const { nc, errors } = await asDeviceA();
+    const kv = new Kvm(jetstream(nc, { timeout: 1_000 }));
+    await expect(kv.open(bucket).then((b) => b.get("msg-id-secret"))).rejects.toThrow();
+    const sub = nc.subscribe(`$KV.${bucket}.>`);
+    await nc.flush();
+    expect(await sub.closed).toBeInstanceOf(PermissionViolationError);
+    nc.publish(`$KV.${bucket}.msg-id-secret`, "chosen-by-the-device");
+    await nc.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(
+      errors
+        .filter((e) => e instanceof PermissionViolationError)
+        .map((e) => (e as PermissionViolationError).subject),
+    ).toContain(`$KV.${bucket}.msg-id-secret`);
+    const after = await (await new Kvm(hub).open(bucket)).get("msg-id-secret");
+    expect(after?.revision).toBe(secret?.revision);
   });
 });

@@ -1,7 +1,14 @@
 import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
-import { headers } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { DeviceEvent, Subjects } from "@uaip/events";
-import { SourceHeader } from "./source-header.ts";
+import { hubMsgIds } from "./hub-msg-id.ts";
+
+/** Where the hub appends: its connection (which keys the cached secret), JetStream, the namespace's subjects. */
+export interface AppendTarget {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly subjects: Subjects;
+}
 
 export interface AppendOptions {
   /** `Nats-Expected-Last-Subject-Sequence`: the append fails (10071) unless the subject's last sequence is this. */
@@ -9,24 +16,32 @@ export interface AppendOptions {
   readonly timeoutMs?: number;
 }
 
+/** Thrown when appendEvent is given an event a device produced: the hub appends only its own. */
+export class NotAHubEventError extends Error {
+  override readonly name = "NotAHubEventError";
+  constructor(readonly eventId: string) {
+    super(`event ${eventId} has source "device": the hub appends only operator and hub events`);
+  }
+}
+
 /**
- * Appends an event the hub writes (an operator's or its own) to its stream: on its
- * subject, with its id as `Nats-Msg-Id` (a retry is stored once) and the source header.
+ * Appends an event the hub writes (an operator's or its own) to its stream, on its origin's
+ * subject (`….operator` or `….hub`, which no device may publish on), with a msg id derived
+ * from its id and the hub's secret (see hub-msg-id.ts): a retry by any hub process is
+ * stored once, and nothing a device publishes can be taken for it.
  *
  * @example
- * const ack = await appendEvent(js, subjects(ns), createEvent("command.expired", id, { commandId }, { source: "hub" }));
+ * const ack = await appendEvent({ nc, js, subjects: subjects(ns) }, createEvent("command.expired", id, { commandId }, { source: "hub" }));
  */
-export function appendEvent(
-  js: JetStreamClient,
-  s: Subjects,
+export async function appendEvent(
+  to: AppendTarget,
   event: DeviceEvent,
   opts: AppendOptions = {},
 ): Promise<PubAck> {
-  const h = headers();
-  h.set(SourceHeader, event.source);
-  return js.publish(s.forEvent(event), JSON.stringify(event), {
-    msgID: event.id,
-    headers: h,
+  if (event.source === "device") throw new NotAHubEventError(event.id);
+  const msgId = await hubMsgIds(to.nc, to.js, to.subjects.namespace);
+  return to.js.publish(to.subjects.forEvent(event), JSON.stringify(event), {
+    msgID: msgId(event.id),
     ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
     ...(opts.expectLastSubjectSequence !== undefined
       ? { expect: { lastSubjectSequence: opts.expectLastSubjectSequence } }

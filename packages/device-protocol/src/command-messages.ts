@@ -1,4 +1,10 @@
-import { CommandIdSchema, IsoTimeSchema, NameTokenSchema } from "@uaip/events";
+import {
+  CommandErrorSchema,
+  CommandIdSchema,
+  IsoTimeSchema,
+  JsonValueSchema,
+  NameTokenSchema,
+} from "@uaip/events";
 import * as v from "valibot";
 
 /**
@@ -14,10 +20,9 @@ export const CommandRequestSchema = v.object({
 });
 export type CommandRequest = v.InferOutput<typeof CommandRequestSchema>;
 
-const ErrorSchema = v.object({
-  message: v.pipe(v.string(), v.maxLength(2048)),
-  code: v.optional(v.pipe(v.string(), v.maxLength(64))),
-});
+// The catalog's own rules (extra keys dropped): a reply the dispatcher accepts is one it can
+// store as an event.
+const ErrorSchema = v.object(CommandErrorSchema.entries);
 
 /**
  * The device's one reply to a command request:
@@ -33,7 +38,7 @@ export const CommandReplySchema = v.variant("status", [
   v.object({ status: v.literal("accepted"), duplicate: v.optional(v.boolean()) }),
   v.object({
     status: v.literal("completed"),
-    result: v.optional(v.unknown()),
+    result: v.optional(JsonValueSchema),
     duplicate: v.optional(v.boolean()),
   }),
   v.object({
@@ -45,12 +50,17 @@ export const CommandReplySchema = v.variant("status", [
 ]);
 export type CommandReply = v.InferOutput<typeof CommandReplySchema>;
 
-/** Event ids (and `Nats-Msg-Id`s) of a command's phases, the same whoever appends them. */
+/**
+ * Event ids of the phases the hub appends, the same in every hub process (their msg ids are
+ * derived from these, see hub-msg-id.ts), so a retried or a failed-over append is stored
+ * once. A device's own outcome has an id of its own: the two copies are both stored, and
+ * the commands fold keeps the first final state.
+ */
 export const commandEventId = {
   issued: (commandId: string) => `${commandId}.issued`,
   delivered: (commandId: string, attempt: number) => `${commandId}.delivered.${attempt}`,
   acknowledged: (commandId: string) => `${commandId}.acknowledged`,
-  /** One id for either outcome: a second outcome within the duplicate window is dropped. */
+  /** The dispatcher's outcome, either one: two dispatchers appending it store it once. */
   outcome: (commandId: string) => `${commandId}.outcome`,
   expired: (commandId: string) => `${commandId}.expired`,
   cancelled: (commandId: string) => `${commandId}.cancelled`,

@@ -6,7 +6,7 @@
  * @example
  * const s = deviceSubjects("uaip", "lamp-1");
  * s.inbox;       // "uaip.inbox.lamp-1"
- * s.heartbeat;   // "uaip.device.lamp-1.presence.heartbeat" (core NATS, never stored)
+ * s.heartbeat;   // "uaip.heartbeat.lamp-1" (core NATS, never stored)
  * s.replyPrefix; // "_INBOX.uaip.lamp-1"
  */
 export function deviceSubjects(namespace: string, deviceId: string) {
@@ -14,10 +14,10 @@ export function deviceSubjects(namespace: string, deviceId: string) {
     /** Core subject the device answers command requests on. */
     inbox: `${namespace}.inbox.${deviceId}`,
     /**
-     * Core subject for heartbeats. Five tokens, so the DEVICES stream (`<ns>.device.*.*`)
-     * does not capture it, while the device's `<ns>.device.<id>.>` permission allows it.
+     * Core subject for heartbeats, outside `<ns>.device.` (which the DEVICES stream captures
+     * whole), so they are never stored; the device's permissions name it exactly.
      */
-    heartbeat: `${namespace}.device.${deviceId}.presence.heartbeat`,
+    heartbeat: `${namespace}.heartbeat.${deviceId}`,
     /**
      * Inbox prefix for the device's connection (`inboxPrefix` in nats.js), so JetStream acks
      * come back on subjects no other device may subscribe to.
@@ -27,9 +27,17 @@ export function deviceSubjects(namespace: string, deviceId: string) {
 }
 
 /**
- * Core-NATS filters that see every message a device sends: its events (and heartbeats),
- * its telemetry, and its command outcomes. The presence tracker subscribes to these.
+ * Core-NATS filters that see every message a device sends: its events, heartbeats,
+ * telemetry and command outcomes. The presence tracker subscribes to these; the first also
+ * carries what the hub appends for devices (status from the watchdog, registrations by
+ * operators), which the tracker tells apart by the subject's origin token. (The hub's
+ * command events, one token longer, do not match the last.)
  */
 export function presenceFilters(namespace: string): string[] {
-  return [`${namespace}.device.*.>`, `${namespace}.telemetry.*`, `${namespace}.command.*.*.*`];
+  return [
+    `${namespace}.device.*.>`,
+    `${namespace}.heartbeat.*`,
+    `${namespace}.telemetry.*`,
+    `${namespace}.command.*.*.*`,
+  ];
 }

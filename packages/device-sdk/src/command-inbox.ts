@@ -1,5 +1,6 @@
 import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
 import { type CommandReply, CommandRequestSchema, deviceSubjects } from "@uaip/device-protocol";
+import { describeIssues, fieldIssues, JsonValueSchema, printable } from "@uaip/events";
 import * as v from "valibot";
 import { SeenCommands } from "./seen-commands.ts";
 
@@ -39,11 +40,11 @@ export interface CommandInboxOptions {
   readonly seenLimit: number;
   /**
    * How long after answering with the outcome the device publishes it itself, as a safety
-   * net: the hub appends the same event (same id) at once, so the device's copy is dropped
-   * as a duplicate unless the hub's was lost (its dispatcher died between reply and append).
+   * net in case the hub's append was lost (its dispatcher died between reply and append).
+   * When both are stored, the commands fold keeps the first final state.
    */
   readonly outcomeSafetyMs: number;
-  /** Publishes an outcome event (`<commandId>.outcome`), through the buffered publisher. */
+  /** Publishes an outcome event through the buffered publisher. */
   readonly publishOutcome: (commandId: string, outcome: CommandOutcome) => void;
 }
 
@@ -178,20 +179,31 @@ async function runHandler(
 ): Promise<CommandOutcome> {
   try {
     const result = await handler(params, context);
-    // The result travels as JSON: anything that cannot is a failure, said now.
-    if (result !== undefined) JSON.stringify(result);
-    return result === undefined ? { status: "completed" } : { status: "completed", result };
+    // The result travels as JSON and is stored by the hub: anything that cannot is a
+    // failure, said now (a U+0000 in a string, say, which PostgreSQL cannot hold).
+    if (result === undefined) return { status: "completed" };
+    const storable = v.safeParse(JsonValueSchema, JSON.parse(JSON.stringify(result)));
+    if (!storable.success) {
+      const why = describeIssues(fieldIssues(storable.issues, "result"));
+      return failed(`the result cannot be stored: ${why}`, "BAD_RESULT");
+    }
+    return { status: "completed", result: storable.output };
   } catch (err) {
     const e = err as { message?: unknown; code?: unknown };
     const message = typeof e?.message === "string" ? e.message : String(err);
-    return {
-      status: "failed",
-      error: {
-        message: message.slice(0, 2048),
-        ...(typeof e?.code === "string" ? { code: e.code.slice(0, 64) } : {}),
-      },
-    };
+    return failed(message, typeof e?.code === "string" ? e.code : undefined);
   }
+}
+
+/** A failed outcome whose text the catalog accepts: control characters escaped, cut to length. */
+function failed(message: string, code?: string): CommandOutcome {
+  return {
+    status: "failed",
+    error: {
+      message: printable(message, { freeText: true }).slice(0, 2048),
+      ...(code !== undefined ? { code: printable(code).slice(0, 64) } : {}),
+    },
+  };
 }
 
 function reply(msg: Msg, body: CommandReply): void {

@@ -179,8 +179,24 @@ describe("device sdk", () => {
     expect(outcome).toHaveLength(1);
     expect(outcome[0]).toMatchObject({
       subject: `${t.namespace}.command.cmd-3.c-slow.completed`,
-      msgId: "c-slow.outcome",
       body: { data: { commandId: "c-slow", result: { version: "2.1" } }, source: "device" },
+    });
+    // Its msg id is its own random event id: nothing another device could guess and take first.
+    const [published] = outcome;
+    expect(published?.msgId).toBe((published?.body as { id?: string } | undefined)?.id);
+    expect(published?.msgId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("device sdk - a result the hub could not store fails the command, naming the field", async () => {
+    const d = await device("cmd-nul");
+    d.onCommand("read_log", () => ({ lines: ["ok", "bad\u0000"] }));
+    expect(await request("cmd-nul", command("c-nul", "read_log"))).toEqual({
+      status: "failed",
+      error: {
+        message:
+          "the result cannot be stored: result.lines.1: must not contain U+0000 (found at 3)",
+        code: "BAD_RESULT",
+      },
     });
   });
 

@@ -1,5 +1,5 @@
 import { connect, headers, type NatsConnection, nkeyAuthenticator } from "@nats-io/transport-node";
-import { commandEventId, deviceSubjects, WrongLastSequence } from "@uaip/device-protocol";
+import { deviceSubjects, WrongLastSequence } from "@uaip/device-protocol";
 import {
   createEvent,
   type DeviceEvent,
@@ -239,20 +239,22 @@ export class DeviceClient implements AsyncDisposable {
     if (expectLastSubjectSequence !== undefined) {
       h.set("Nats-Expected-Last-Subject-Sequence", String(expectLastSubjectSequence));
     }
-    return { subject: this.#subjects.forEvent(event), body: JSON.stringify(event), headers: h };
+    // Always the device's own subject: a device cannot append as the hub (its permissions do
+    // not allow the hub's subjects, and the decoder refuses a body claiming otherwise).
+    const subject = this.#subjects.forEvent({ ...event, source: "device" });
+    return { subject, body: JSON.stringify(event), headers: h };
   }
 
   #publishOutcome(commandId: string, outcome: CommandOutcome): void {
-    const id = commandEventId.outcome(commandId);
+    // An id of its own (random, so no other device can guess and pre-empt it); the hub's copy
+    // of the same outcome, if any, is stored too, and the commands fold keeps the first.
     const event =
       outcome.status === "completed"
-        ? createEvent(
-            "command.completed",
-            this.deviceId,
-            { commandId, ...(outcome.result !== undefined ? { result: outcome.result } : {}) },
-            { id },
-          )
-        : createEvent("command.failed", this.deviceId, { commandId, error: outcome.error }, { id });
+        ? createEvent("command.completed", this.deviceId, {
+            commandId,
+            ...(outcome.result !== undefined ? { result: outcome.result } : {}),
+          })
+        : createEvent("command.failed", this.deviceId, { commandId, error: outcome.error });
     void this.publish(event).catch(() => {});
   }
 

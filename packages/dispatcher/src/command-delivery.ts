@@ -5,6 +5,7 @@ import {
   type CommandRequest,
   deviceSubjects,
 } from "@uaip/device-protocol";
+import { describeIssues, fieldIssues, printable } from "@uaip/events";
 import * as v from "valibot";
 import type { OpenCommand } from "./open-commands.ts";
 
@@ -18,8 +19,9 @@ export type DeliveryResult =
 
 /**
  * Sends one command to the device's inbox (core request/reply) and says what came back.
- * A reply that is not a valid CommandReply counts as a rejection, so a confused device
- * fails its command rather than receiving it forever.
+ * A reply that is not a valid CommandReply — or holds what the log cannot store, such as a
+ * U+0000 in its result — counts as a rejection naming the field, so a confused device fails
+ * its command rather than receiving it forever.
  */
 export async function deliverCommand(
   nc: NatsConnection,
@@ -51,12 +53,14 @@ export async function deliverCommand(
   }
   const parsed = v.safeParse(CommandReplySchema, reply);
   if (parsed.success) return { kind: "answered", reply: parsed.output };
+  // Valibot messages may quote the input: printable() keeps the reason storable.
+  const why = describeIssues(fieldIssues(parsed.issues)).slice(0, 1024);
   return {
     kind: "answered",
     reply: {
       status: "rejected",
       error: {
-        message: "the device answered with something that is not a command reply",
+        message: `the device answered with something that is not a command reply (${printable(why)})`,
         code: "BAD_REPLY",
       },
     },

@@ -240,8 +240,9 @@ export class DispatchSession {
     }
     // Read from the stream's leader right before sending: a cancellation stored before this
     // read is never delivered. (One stored after it lands after the delivery in the log.)
+    // Only the hub cancels (an operator's `.operator`, the dispatcher's own `.hub`).
     const cancelled = await this.#d.jsm.streams.getMessage(this.#stream, {
-      last_by_subj: this.#s.command(c.deviceId, c.commandId, "cancelled"),
+      last_by_subj: `${this.#s.command(c.deviceId, c.commandId, "cancelled")}.*`,
     });
     if (cancelled) {
       this.#finish(c.commandId, "cancelled");
@@ -279,7 +280,7 @@ export class DispatchSession {
     const { progress, outcome } = replyEvents(deviceId, commandId, attempt, reply);
     // Published back to back on one connection, so stored in this order; one burst leaves
     // (almost) no instant at which a kill stores the delivery but not the outcome — and the
-    // device publishes the outcome itself a little later, under the same id, in case.
+    // device publishes the outcome itself a little later, in case (the fold keeps the first).
     const appends = [...progress, ...(outcome ? [outcome] : [])].map((e) => this.#append(e));
     const results = await Promise.allSettled(appends);
     c.handedOver = true;
@@ -353,7 +354,7 @@ export class DispatchSession {
   async #append(event: DeviceEvent): Promise<void> {
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {
-        await appendEvent(this.#d.js, this.#s, event);
+        await appendEvent({ nc: this.#d.nc, js: this.#d.js, subjects: this.#s }, event);
         return;
       } catch (err) {
         if (jetStreamErrorCode(err) !== undefined || this.#ended) throw err;

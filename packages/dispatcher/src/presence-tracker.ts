@@ -1,7 +1,8 @@
 import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
-import { presenceFilters, SourceHeader } from "@uaip/device-protocol";
-import { type DeviceStatus, DeviceStatuses } from "@uaip/events";
+import { presenceFilters } from "@uaip/device-protocol";
+import { type DeviceStatus, DeviceStatuses, type Subjects, subjects } from "@uaip/events";
 import type { Db, Logger } from "@uaip/platform";
+import { refusesAfterDecommissioning } from "@uaip/projections";
 
 /** What the tracker knows of one device. */
 export interface DevicePresence {
@@ -27,8 +28,9 @@ const decoder = new TextDecoder();
 /**
  * Sees every message a device sends (its events, telemetry, command outcomes, heartbeats)
  * on core NATS subscriptions, and keeps per device: when it was last seen, its status, and
- * whether it was decommissioned. Messages the hub appended (they carry the source header)
- * update status but do not count as the device being seen.
+ * whether it was decommissioned. Messages the hub appended (their subject ends in an origin
+ * token, `.operator` or `.hub`) update status but do not count as the device being seen.
+ * Once a device is decommissioned, nothing it sends counts (refusesAfterDecommissioning).
  *
  * "Last seen" is only ever what this process saw: a device it has not heard from since it
  * started counts as seen at `startedAt`. That is why a hub restart gives every device a
@@ -41,10 +43,12 @@ export class PresenceTracker {
   readonly #subs: Subscription[];
   readonly #watchers = new Map<string, Set<() => void>>();
   readonly #namespace: string;
+  readonly #subjects: Subjects;
   #onSeenWhileOffline?: (deviceId: string) => void;
 
   private constructor(readonly opts: PresenceTrackerOptions) {
     this.#namespace = opts.namespace;
+    this.#subjects = subjects(opts.namespace);
     this.#subs = presenceFilters(opts.namespace).map((filter) =>
       opts.nc.subscribe(filter, {
         callback: (err, msg) => {
@@ -132,22 +136,22 @@ export class PresenceTracker {
     const t = msg.subject.split(".");
     const deviceId = t[2];
     if (!deviceId || t[0] !== this.#namespace) return;
-    // The hub never appends telemetry or heartbeats: skip parsing their headers (the hot path).
-    const hubNeverSends = t[1] === "telemetry" || (t[1] === "device" && t.length === 5);
-    const fromHub = hubNeverSends ? undefined : msg.headers?.get(SourceHeader);
-    let isStatus = false;
-    if (t[1] === "device" && t.length === 4) {
-      const d = this.#entry(deviceId);
-      if (t[3] === "status") {
-        isStatus = true;
-        const status = statusOf(msg.data);
-        if (status) {
-          d.status = status;
-          d.live = true;
-        }
-      } else if (t[3] === "decommissioned") d.decommissioned = true;
+    // Telemetry, heartbeats and command outcomes on these filters are the device's own (the
+    // hub's command events carry an origin token the filter does not match): skip parsing.
+    const event = t[1] === "device" ? this.#subjects.parse(msg.subject) : undefined;
+    const source = event?.source ?? "device";
+    const d = this.#entry(deviceId);
+    if (event?.type === "device.decommissioned") d.decommissioned = true;
+    else if (refusesAfterDecommissioning(d.decommissioned, source)) return;
+    const isStatus = event?.type === "device.status_changed";
+    if (isStatus) {
+      const status = statusOf(msg.data);
+      if (status) {
+        d.status = status;
+        d.live = true;
+      }
     }
-    if (!fromHub) this.#seen(deviceId, isStatus);
+    if (source === "device") this.#seen(deviceId, isStatus);
   }
 
   #seen(deviceId: string, isStatus: boolean): void {

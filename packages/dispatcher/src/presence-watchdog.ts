@@ -1,4 +1,5 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { appendEvent } from "@uaip/device-protocol";
 import { createEvent, type DeviceStatus, subjects } from "@uaip/events";
 import type { Logger } from "@uaip/platform";
@@ -8,6 +9,7 @@ import type { PresenceTracker } from "./presence-tracker.ts";
 
 export interface PresenceWatchdogOptions {
   readonly tracker: PresenceTracker;
+  readonly nc: NatsConnection;
   readonly js: JetStreamClient;
   readonly namespace: string;
   readonly lease: KvLease;
@@ -96,7 +98,10 @@ export class PresenceWatchdog {
         { status, reason, ...(since ? { since } : {}) },
         { source: "hub" },
       );
-      await appendEvent(this.#o.js, subjects(this.#o.namespace), event);
+      await appendEvent(
+        { nc: this.#o.nc, js: this.#o.js, subjects: subjects(this.#o.namespace) },
+        event,
+      );
       this.#o.tracker.setStatus(deviceId, status);
       presenceTransitions.inc({ status });
       this.#o.logger.info({ deviceId, status, reason }, "presence changed");

@@ -13,14 +13,16 @@ afterAll(() => h?.close());
 
 /** Status events of a device in the log: status, reason and source, in order. */
 async function statusLog(deviceId: string) {
+  // The device's own status and the watchdog's (`….status.hub`): one filter for both.
   const consumer = await h.t.js.consumers.get(streamName(h.t.namespace, "devices"), {
-    filter_subjects: `${h.t.namespace}.device.${deviceId}.status`,
+    filter_subjects: h.t.subjects.deviceEvents(deviceId),
   });
   const pending = (await consumer.info(true)).num_pending;
   const out: string[] = [];
   for (let i = 0; i < pending; i++) {
     const m = await consumer.next({ expires: 2_000 });
     if (!m) break;
+    if (m.subject.split(".")[3] !== "status") continue;
     const e = m.json<{ source: string; data: { status: string; reason?: string } }>();
     out.push(`${e.data.status}:${e.data.reason ?? ""}:${e.source}`);
   }

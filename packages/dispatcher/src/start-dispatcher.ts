@@ -66,6 +66,7 @@ export async function startDispatcher(
   });
   const watchdog = PresenceWatchdog.start({
     tracker: presence,
+    nc: deps.nc,
     js,
     namespace: deps.namespace,
     lease: new KvLease(bucket, "presence-watchdog", owner),

@@ -176,6 +176,116 @@ describe("decodeEvent", () => {
     expect(!result.ok && result.rejection.reason).toBe("subject_mismatch");
   });
 
+  it("decode - the source is the subject's origin: none for a device, .operator / .hub for the hub", () => {
+    const bare = { data: { status: "online" } };
+    const of = (subject: string) => {
+      const r = decodeEvent(stored(subject, bare), s);
+      return r.ok ? r.value.event.source : r.rejection.reason;
+    };
+    expect(of("uaip.device.a.status")).toBe("device");
+    expect(of("uaip.device.a.status.hub")).toBe("hub");
+    expect(of("uaip.device.a.status.operator")).toBe("operator");
+    expect(of("uaip.device.a.status.device")).toBe("unknown_type");
+  });
+
+  it("decode - a body claiming source operator on a device's own subject is rejected naming source", () => {
+    const forged = {
+      type: "device.registered",
+      deviceId: "a",
+      source: "operator",
+      data: { name: "x", type: "y" },
+    };
+    const result = decodeEvent(stored("uaip.device.a.registered", forged), s);
+    expect(!result.ok && result.rejection).toMatchObject({
+      reason: "subject_mismatch",
+      issues: [{ field: "source", rule: "subject" }],
+    });
+    const honest = decodeEvent(stored("uaip.device.a.registered.operator", forged), s);
+    expect(honest.ok && honest.value.event.source).toBe("operator");
+  });
+
+  it("decode - a body on a subject that names no event is refused, whatever it claims", () => {
+    // `<ns>.device.<id>.junk` is within a device's permissions and captured by the stream.
+    const claim = { type: "device.registered", deviceId: "b", data: { name: "x", type: "y" } };
+    const result = decodeEvent(stored("uaip.device.a.junk", claim), s);
+    expect(!result.ok && result.rejection).toMatchObject({
+      reason: "unknown_type",
+      issues: [{ field: "type", rule: "subject" }],
+    });
+  });
+
+  it("decode - a payload that is not UTF-8 is rejected as invalid_utf8, not read with U+FFFD", () => {
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode('{"data":{"status":"online","reason":"caf'),
+      0xc3,
+      0x28,
+      ...new TextEncoder().encode('"}}'),
+    ]);
+    const result = decodeEvent({ ...stored("uaip.device.a.status", ""), data: bytes }, s);
+    expect(!result.ok && result.rejection).toMatchObject({
+      reason: "invalid_utf8",
+      issues: [{ field: "(root)", rule: "utf8" }],
+    });
+  });
+
+  it("decode - U+0000 in any text field is rejected naming the field and rule no_control_characters", () => {
+    const cases: [string, unknown, string][] = [
+      ["uaip.device.a.registered", { name: "\u0000", type: "t" }, "data.name"],
+      ["uaip.device.a.updated", { tags: ["ok", "a\u0000"] }, "data.tags.1"],
+      ["uaip.device.a.updated", { location: "x\u0007" }, "data.location"],
+      ["uaip.device.a.status", { status: "error", reason: "bad\u0000" }, "data.reason"],
+      [
+        "uaip.command.a.c1.failed",
+        { commandId: "c1", error: { message: "m\u0000" } },
+        "data.error.message",
+      ],
+      ["uaip.device.a.updated", { metadata: { "k\u0000": 1 } }, "data.metadata.k\\u0000"],
+    ];
+    for (const [subject, data, field] of cases) {
+      const result = decodeEvent(stored(subject, { data }), s);
+      expect(!result.ok && result.rejection, subject).toMatchObject({
+        reason: "invalid_data",
+        issues: [{ field, rule: "no_control_characters" }],
+      });
+      // The reason is storable itself: no raw U+0000 in it.
+      expect(!result.ok && result.rejection.message.includes("\u0000")).toBe(false);
+    }
+  });
+
+  it("decode - free text keeps tab and newline; labels do not", () => {
+    const ok = decodeEvent(
+      stored("uaip.device.a.status", { data: { status: "error", reason: "line 1\n\tline 2" } }),
+      s,
+    );
+    expect(ok.ok).toBe(true);
+    const label = decodeEvent(stored("uaip.device.a.updated", { data: { name: "a\nb" } }), s);
+    expect(!label.ok && label.rejection.issues[0]).toMatchObject({
+      field: "data.name",
+      rule: "no_control_characters",
+    });
+  });
+
+  it("decode - opaque JSON (params, result) refuses U+0000 and lone surrogates at their exact path", () => {
+    const result = decodeEvent(
+      stored("uaip.command.a.c1.completed", {
+        data: { commandId: "c1", result: { log: ["fine", "x\u0000y"], "\u0000": 1, s: "\ud800" } },
+      }),
+      s,
+    );
+    expect(!result.ok && result.rejection.issues).toEqual([
+      expect.objectContaining({ field: "data.result.log.1", rule: "no_nul" }),
+      expect.objectContaining({ field: "data.result.\\u0000", rule: "no_nul" }),
+      expect.objectContaining({ field: "data.result.s", rule: "well_formed_unicode" }),
+    ]);
+    const control = decodeEvent(
+      stored("uaip.command.a.c1.completed", {
+        data: { commandId: "c1", result: { ansi: "\u001b[1m" } },
+      }),
+      s,
+    );
+    expect(control.ok).toBe(true);
+  });
+
   it("decode - a non-object envelope is rejected as invalid", () => {
     const result = decodeEvent(stored("uaip.device.a.status", [1, 2]), s);
     expect(!result.ok && result.rejection.reason).toBe("invalid_envelope");
@@ -188,6 +298,20 @@ describe("subjects", () => {
       const subject = s.forEvent({ type, deviceId: "dev-1", data: { commandId: "c-1" } });
       expect(s.parse(subject)).toMatchObject({ type, deviceId: "dev-1" });
     }
+  });
+
+  it("subjects - a hub origin adds one token, and parse reads it back", () => {
+    const e = { type: "command.expired" as const, deviceId: "d", data: { commandId: "c-1" } };
+    expect(s.forEvent({ ...e, source: "hub" })).toBe("uaip.command.d.c-1.expired.hub");
+    expect(s.parse("uaip.command.d.c-1.expired.hub")).toEqual({
+      type: "command.expired",
+      deviceId: "d",
+      commandId: "c-1",
+      source: "hub",
+    });
+    expect(s.device("d", "registered", "operator")).toBe("uaip.device.d.registered.operator");
+    expect(s.parse("uaip.device.d.status.extra")).toBeUndefined();
+    expect(s.parse("uaip.telemetry.d.hub")).toBeUndefined();
   });
 
   it("subjects - other namespaces and foreign subjects do not parse", () => {

@@ -1,10 +1,13 @@
 import * as v from "valibot";
 import type { EventData, EventType } from "./catalog.ts";
 import { DeviceIdSchema, IsoTimeSchema } from "./identifiers.ts";
+import { TextSchema } from "./text.ts";
 
 /**
- * Who appended an event: the device itself (the default), an operator through the API, or
- * the hub (dispatcher, presence watchdog). Only a device's own events count as "seen".
+ * Who appended an event: the device itself, an operator through the API, or the hub
+ * (dispatcher, presence watchdog). Only a device's own events count as "seen". It is never
+ * taken from the body: the subject says it (see naming.ts), because per-device NATS
+ * permissions let a device publish only on its own subjects, which carry no origin token.
  */
 export const EventSources = ["device", "operator", "hub"] as const;
 export type EventSource = (typeof EventSources)[number];
@@ -15,11 +18,12 @@ export type EventSource = (typeof EventSources)[number];
  * the subject and the stream (see decode.ts).
  */
 export const IncomingEnvelopeSchema = v.looseObject({
-  id: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(128))),
+  id: v.optional(TextSchema({ min: 1, max: 128 })),
   type: v.optional(v.string()),
   v: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   deviceId: v.optional(DeviceIdSchema),
   occurredAt: v.optional(IsoTimeSchema),
+  /** If present, must be what the subject says (a body cannot make itself an operator's). */
   source: v.optional(v.picklist(EventSources)),
   data: v.unknown(),
 });

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { printable } from "./text.ts";
 
 /** One validation failure: which field, which rule, in words. */
 export interface FieldIssue {
@@ -7,12 +8,16 @@ export interface FieldIssue {
   readonly message: string;
 }
 
-/** Flattens valibot issues into `field` (dot path, or `(root)`) + `rule` + message. */
+/**
+ * Flattens valibot issues into `field` (dot path, or `(root)`) + `rule` + message. A key or a
+ * quoted value holding control characters is written with `\u0000` escapes, so an issue can
+ * always be logged, stored and shown.
+ */
 export function fieldIssues(issues: readonly v.BaseIssue<unknown>[], prefix = ""): FieldIssue[] {
   return issues.map((issue) => {
     const path = v.getDotPath(issue);
     const field = [prefix, path].filter(Boolean).join(".") || "(root)";
-    return { field, rule: issue.type, message: issue.message };
+    return { field: printable(field), rule: issue.type, message: printable(issue.message) };
   });
 }
 

@@ -6,29 +6,31 @@ const extent = { firstSeq: 1, lastSeq: 500 };
 const plan = (q: Parameters<typeof planReplay>[0]) => planReplay(q, "uaip", extent);
 
 describe("replay plan", () => {
-  it("replay plan - one device and one type become one subject filter, nothing client-side", () => {
+  it("replay plan - one device becomes the subject filter (every origin); the type is checked client-side", () => {
     const p = plan({ device: "thermo-42", types: ["device.status_changed"] });
     expect(p).toMatchObject({
       kind: "devices",
       stream: "UAIP_DEVICES",
-      filterSubject: "uaip.device.thermo-42.status",
+      filterSubject: "uaip.device.thermo-42.>",
       start: { deliver_policy: "all" },
     });
-    expect(p.matches({})).toBe(true);
+    expect(p.matches({ deviceId: "thermo-42", type: "device.status_changed" })).toBe(true);
+    expect(p.matches({ deviceId: "thermo-42", type: "device.updated" })).toBe(false);
+    expect(plan({ device: "thermo-42" }).matches({})).toBe(true);
   });
 
   it("replay plan - the stream follows the type, and each stream has its subject shape", () => {
     expect(plan({ types: ["command.completed"], device: "d1" }).filterSubject).toBe(
-      "uaip.command.d1.*.completed",
+      "uaip.command.d1.*.>",
     );
     expect(plan({ stream: "telemetry", device: "d1" }).filterSubject).toBe("uaip.telemetry.d1");
     expect(plan({ stream: "UAIP_DEADLETTER" }).filterSubject).toBe("uaip.dlq.>");
-    expect(plan({}).filterSubject).toBe("uaip.device.*.*");
+    expect(plan({}).filterSubject).toBe("uaip.device.*.>");
   });
 
   it("replay plan - globs and several types are checked client-side", () => {
     const p = plan({ device: "thermo-*", types: ["device.registered", "device.updated"] });
-    expect(p.filterSubject).toBe("uaip.device.*.*");
+    expect(p.filterSubject).toBe("uaip.device.*.>");
     expect(p.matches({ deviceId: "thermo-1", type: "device.updated" })).toBe(true);
     expect(p.matches({ deviceId: "thermo-1", type: "device.status_changed" })).toBe(false);
     expect(p.matches({ deviceId: "lamp-1", type: "device.updated" })).toBe(false);

@@ -121,13 +121,13 @@ export function replayStreamKind(
 
 /**
  * Checks a query against the stream's extent and turns it into a plan: a single subject
- * filter where the subject can say it, client-side checks for the rest, and the start
- * position. Throws ReplayQueryError for a range backwards, a sequence past the end, an
+ * filter where the subject can say it (the device), client-side checks for the rest (the
+ * type, a device glob), and the start position. Throws ReplayQueryError for a range backwards, a sequence past the end, an
  * unknown stream or type.
  *
  * @example
  * planReplay({ device: "thermo-42", types: ["device.status_changed"] }, "uaip", { firstSeq: 1, lastSeq: 900 });
- * // { stream: "UAIP_DEVICES", filterSubject: "uaip.device.thermo-42.status", … }
+ * // { stream: "UAIP_DEVICES", filterSubject: "uaip.device.thermo-42.>", … }
  */
 export function planReplay(
   query: ReplayQuery,
@@ -142,17 +142,17 @@ export function planReplay(
   checkRanges(query, extent, follow, names);
 
   const ns = subjects(namespace);
-  const oneType = types.length === 1 ? types[0] : undefined;
-  const token = oneType ? catalog[oneType].subjectToken : "*";
+  // One filter per consumer (NATS 2.9), and none matches both a device's own subject and the
+  // hub's (one origin token longer): the type is checked client-side.
   const filterSubject = {
-    devices: `${namespace}.device.${device.subjectToken}.${token}`,
+    devices: ns.deviceEvents(device.subjectToken),
     telemetry: `${namespace}.telemetry.${device.subjectToken}`,
-    commands: `${namespace}.command.${device.subjectToken}.*.${token}`,
-    deadletter: ns.streamSubjects.deadletter,
+    commands: ns.commandEvents(device.subjectToken),
+    deadletter: ns.streamSubjects.deadletter[0] as string,
   }[kind];
   // Dead letters keep the original subject in a header: device and type are checked on it.
   const typeSet = new Set<string>(types);
-  const needsType = kind === "deadletter" ? types.length > 0 : types.length > 1;
+  const needsType = types.length > 0;
   const needsDevice =
     kind === "deadletter" ? query.device !== undefined : device.test !== undefined;
   const deviceTest =

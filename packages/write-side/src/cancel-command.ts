@@ -5,16 +5,17 @@ import {
   WrongLastSequence,
 } from "@uaip/device-protocol";
 import { CommandIdSchema, createEvent, streamName, subjects } from "@uaip/events";
-import { lastOnSubject } from "./log-lookups.ts";
+import { lastOfAnyOrigin, lastOnSubject } from "./log-lookups.ts";
 import { parseInput } from "./parse-input.ts";
 import type { Stored } from "./register-device.ts";
-import type { WriteDeps } from "./write-deps.ts";
+import { appendTarget, type WriteDeps } from "./write-deps.ts";
 import { CommandFinalError, UnknownCommandError } from "./write-errors.ts";
 import { CancelCommandBody } from "./write-schemas.ts";
 
 /**
- * Cancels a command that has not ended. The cancellation is stored once (expecting its
- * subject to be empty); cancelling again answers with the first and `alreadyCancelled`.
+ * Cancels a command that has not ended. The cancellation is stored once (expecting the
+ * operator's cancelled subject to be empty); cancelling again — or after the dispatcher
+ * cancelled it — answers with the first and `alreadyCancelled`.
  * The dispatcher checks the log for it right before each delivery, so a command whose
  * cancellation is stored is not delivered afterwards.
  *
@@ -32,7 +33,8 @@ export async function cancelCommand(
   const deviceId = await deviceOf(deps, stream, id);
   if (!deviceId) throw new UnknownCommandError(id);
 
-  const phase = (token: string) => lastOnSubject(deps.jsm, stream, s.command(deviceId, id, token));
+  const phase = (token: string) =>
+    lastOfAnyOrigin(deps.jsm, stream, s.command(deviceId, id, token));
   const [cancelled, completed, failed, expired] = await Promise.all(
     ["cancelled", "completed", "failed", "expired"].map(phase),
   );
@@ -56,7 +58,7 @@ export async function cancelCommand(
     { id: commandEventId.cancelled(id), source: "operator" },
   );
   try {
-    const ack = await appendEvent(deps.jsm.jetstream(), s, event, { expectLastSubjectSequence: 0 });
+    const ack = await appendEvent(appendTarget(deps), event, { expectLastSubjectSequence: 0 });
     return {
       stream: ack.stream,
       seq: ack.seq,
@@ -86,7 +88,7 @@ async function deviceOf(
   const issued = await lastOnSubject(
     deps.jsm,
     stream,
-    `${deps.namespace}.command.*.${commandId}.issued`,
+    subjects(deps.namespace).command("*", commandId, "issued", "operator"),
   );
   return issued ? issued.subject.split(".")[2] : undefined;
 }

@@ -1,16 +1,19 @@
 import { appendEvent, jetStreamErrorCode, WrongLastSequence } from "@uaip/device-protocol";
 import { createEvent, streamName, subjects } from "@uaip/events";
-import { lastOnSubject, registrySequences } from "./log-lookups.ts";
+import { firstValidOfAnyOrigin, registrySequences } from "./log-lookups.ts";
 import { parseInput } from "./parse-input.ts";
 import type { Stored } from "./register-device.ts";
-import type { WriteDeps } from "./write-deps.ts";
+import { appendTarget, type WriteDeps } from "./write-deps.ts";
 import { UnknownDeviceError } from "./write-errors.ts";
 import { DecommissionDeviceBody, DeviceIdSchema } from "./write-schemas.ts";
 
 /**
- * Decommissions a device for good: it takes no more commands (the dispatcher cancels those
- * still open). Stored once (expecting its decommissioned subject to be empty); doing it again
- * answers with the first decommissioning and `alreadyDecommissioned: true`.
+ * Decommissions a device for good: from then on nothing it sends counts (see
+ * docs/projections.md, "After decommissioning"), it takes no more commands (the dispatcher
+ * cancels those still open), and its id is never registered again. Stored once (expecting
+ * the operator's decommissioned subject to be empty); doing it again — or after the device
+ * decommissioned itself — answers with the first decommissioning and
+ * `alreadyDecommissioned: true`.
  *
  * @throws InvalidInputError, UnknownDeviceError
  */
@@ -26,9 +29,27 @@ export async function decommissionDevice(
   const seqs = await registrySequences(deps.jsm, deps.namespace, id);
   if (seqs.registered === 0) throw new UnknownDeviceError(id);
   const s = subjects(deps.namespace);
+  const stream = streamName(deps.namespace, "devices");
+  const earlier = async () => {
+    const first = await firstValidOfAnyOrigin(
+      deps.jsm,
+      deps.namespace,
+      stream,
+      s.device(id, "decommissioned"),
+    );
+    const body = first?.json<{ occurredAt?: string }>();
+    return {
+      stream,
+      seq: first?.seq ?? 0,
+      deviceId: id,
+      decommissionedAt: body?.occurredAt ?? first?.time.toISOString() ?? new Date().toISOString(),
+      alreadyDecommissioned: true,
+    };
+  };
+  if (seqs.decommissioned > 0) return earlier();
   const event = createEvent("device.decommissioned", id, data, { source: "operator" });
   try {
-    const ack = await appendEvent(deps.jsm.jetstream(), s, event, { expectLastSubjectSequence: 0 });
+    const ack = await appendEvent(appendTarget(deps), event, { expectLastSubjectSequence: 0 });
     return {
       stream: ack.stream,
       seq: ack.seq,
@@ -38,15 +59,6 @@ export async function decommissionDevice(
     };
   } catch (err) {
     if (jetStreamErrorCode(err) !== WrongLastSequence) throw err;
-    const stream = streamName(deps.namespace, "devices");
-    const first = await lastOnSubject(deps.jsm, stream, s.device(id, "decommissioned"));
-    const body = first?.json<{ occurredAt?: string }>();
-    return {
-      stream,
-      seq: first?.seq ?? 0,
-      deviceId: id,
-      decommissionedAt: body?.occurredAt ?? first?.time.toISOString() ?? event.occurredAt,
-      alreadyDecommissioned: true,
-    };
+    return earlier();
   }
 }

@@ -11,7 +11,7 @@ import { deviceAtLeast } from "./device-at-least.ts";
 import { lastOnSubject, registrySequences } from "./log-lookups.ts";
 import { parseInput } from "./parse-input.ts";
 import type { Stored } from "./register-device.ts";
-import type { WriteDeps } from "./write-deps.ts";
+import { appendTarget, type WriteDeps } from "./write-deps.ts";
 import {
   CommandNotSupportedError,
   DeviceDecommissionedError,
@@ -36,9 +36,10 @@ export interface IssuedCommand extends Stored {
  * dispatcher delivers. `ttl` (seconds) sets `expiresAt`.
  *
  * With an `idempotencyKey` the command id is derived from (device, key), the append expects
- * the command's issued subject to be empty and carries a fixed `Nats-Msg-Id`: however often
- * the POST is retried — concurrently, or days later — one command is stored and every retry
- * answers with it. The same key with a different name or params is an error.
+ * the command's issued subject (`….issued.operator`) to be empty and carries a fixed msg id
+ * (derived with the hub's secret, so no device can take it first): however often the POST
+ * is retried — concurrently, or days later — one command is stored and every retry answers
+ * with it. The same key with a different name or params is an error.
  *
  * @throws InvalidInputError, UnknownDeviceError, DeviceDecommissionedError,
  *   CommandNotSupportedError, IdempotencyKeyReusedError, ProjectionBehindError
@@ -61,7 +62,7 @@ export async function issueCommand(
   const s = subjects(deps.namespace);
   const stream = streamName(deps.namespace, "commands");
   const commandId = key ? commandIdFor(id, key) : newCommandId();
-  const subject = s.command(id, commandId, "issued");
+  const subject = s.command(id, commandId, "issued", "operator");
 
   if (key) {
     // A retry answers with the command it stands for, whatever became of the device since.
@@ -90,7 +91,7 @@ export async function issueCommand(
     { id: commandEventId.issued(commandId), source: "operator" },
   );
   try {
-    const ack = await appendEvent(deps.jsm.jetstream(), s, event, { expectLastSubjectSequence: 0 });
+    const ack = await appendEvent(appendTarget(deps), event, { expectLastSubjectSequence: 0 });
     if (ack.duplicate) {
       const stored = await deps.jsm.streams.getMessage(stream, { seq: ack.seq });
       if (stored) return replay(stream, stored, id, body);

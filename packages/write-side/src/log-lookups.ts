@@ -1,5 +1,5 @@
 import type { JetStreamManager, StoredMsg } from "@nats-io/jetstream";
-import { streamName, subjects } from "@uaip/events";
+import { decodeEvent, streamName, subjects } from "@uaip/events";
 
 /**
  * The last message on a subject (wildcards allowed), read from the stream's leader through
@@ -13,17 +13,79 @@ export async function lastOnSubject(
   return jsm.streams.getMessage(stream, { last_by_subj: subject });
 }
 
-/** Stream sequences of a device's registry events, 0 where there is none. */
+/**
+ * The last message of an event on `subject` whoever appended it: the device's own subject
+ * or the hub's (`<subject>.operator`, `<subject>.hub`); null when there is none.
+ */
+export async function lastOfAnyOrigin(
+  jsm: JetStreamManager,
+  stream: string,
+  subject: string,
+): Promise<StoredMsg | null> {
+  const [own, hub] = await Promise.all([
+    lastOnSubject(jsm, stream, subject),
+    lastOnSubject(jsm, stream, `${subject}.*`),
+  ]);
+  if (!own || !hub) return own ?? hub;
+  return own.seq > hub.seq ? own : hub;
+}
+
+/** How far firstValidOn looks before it counts the subject as holding a valid event. */
+const MaxScan = 100;
+
+/**
+ * The first message on `subject` that decodes into a valid event — the one a fold would
+ * apply; invalid ones are dead letters to it. Null when there is none. Past `MaxScan`
+ * invalid messages it gives up and answers the last one read, erring on "there is one".
+ */
+export async function firstValidOn(
+  jsm: JetStreamManager,
+  namespace: string,
+  stream: string,
+  subject: string,
+): Promise<StoredMsg | null> {
+  const s = subjects(namespace);
+  let from = 1;
+  for (let n = 0; ; n++) {
+    const m = await jsm.streams.getMessage(stream, { seq: from, next_by_subj: subject } as never);
+    if (!m) return null;
+    const decoded = decodeEvent(
+      { stream, seq: m.seq, subject: m.subject, data: m.data, storedAt: m.time },
+      s,
+    );
+    if (decoded.ok || n >= MaxScan) return m;
+    from = m.seq + 1;
+  }
+}
+
+/** firstValidOn over the device's own subject and the hub's (`<subject>.*`): the earlier. */
+export async function firstValidOfAnyOrigin(
+  jsm: JetStreamManager,
+  namespace: string,
+  stream: string,
+  subject: string,
+): Promise<StoredMsg | null> {
+  const [own, hub] = await Promise.all([
+    firstValidOn(jsm, namespace, stream, subject),
+    firstValidOn(jsm, namespace, stream, `${subject}.*`),
+  ]);
+  if (!own || !hub) return own ?? hub;
+  return own.seq < hub.seq ? own : hub;
+}
+
+/** Stream sequences of a device's registry events (any origin), 0 where there is none. */
 export interface RegistrySequences {
   readonly registered: number;
   readonly updated: number;
   readonly decommissioned: number;
+  /** The last operator update alone: the subject a conditional PATCH appends to. */
+  readonly operatorUpdated: number;
 }
 
 /**
- * Where the device's registry stands in the log: the sequence of its (only) registration,
- * its last update and its decommissioning. Read from the log, not a read model, so a write
- * just made is never missed.
+ * Where the device's registry stands in the log: the sequence of its last registration,
+ * update and decommissioning, whether the device or an operator appended them. Read from
+ * the log, not a read model, so a write just made is never missed.
  */
 export async function registrySequences(
   jsm: JetStreamManager,
@@ -32,10 +94,12 @@ export async function registrySequences(
 ): Promise<RegistrySequences> {
   const s = subjects(namespace);
   const stream = streamName(namespace, "devices");
-  const [registered, updated, decommissioned] = await Promise.all(
-    ["registered", "updated", "decommissioned"].map(
-      async (token) => (await lastOnSubject(jsm, stream, s.device(deviceId, token)))?.seq ?? 0,
-    ),
-  );
-  return { registered: registered!, updated: updated!, decommissioned: decommissioned! };
+  const seqOf = async (m: Promise<StoredMsg | null>) => (await m)?.seq ?? 0;
+  const [registered, updated, decommissioned, operatorUpdated] = await Promise.all([
+    seqOf(lastOfAnyOrigin(jsm, stream, s.device(deviceId, "registered"))),
+    seqOf(lastOfAnyOrigin(jsm, stream, s.device(deviceId, "updated"))),
+    seqOf(lastOfAnyOrigin(jsm, stream, s.device(deviceId, "decommissioned"))),
+    seqOf(lastOnSubject(jsm, stream, s.device(deviceId, "updated", "operator"))),
+  ]);
+  return { registered, updated, decommissioned, operatorUpdated };
 }

@@ -1,9 +1,9 @@
 import { appendEvent, jetStreamErrorCode, WrongLastSequence } from "@uaip/device-protocol";
-import { createEvent, type EventData, subjects } from "@uaip/events";
+import { createEvent, type EventData } from "@uaip/events";
 import { registrySequences } from "./log-lookups.ts";
 import { parseInput } from "./parse-input.ts";
 import type { Stored } from "./register-device.ts";
-import type { WriteDeps } from "./write-deps.ts";
+import { appendTarget, type WriteDeps } from "./write-deps.ts";
 import {
   DeviceDecommissionedError,
   UnknownDeviceError,
@@ -16,11 +16,14 @@ import { DeviceIdSchema, UpdateDeviceBody } from "./write-schemas.ts";
  * `GET /devices/:id`), the change is stored only if no registry change (registration,
  * update, decommissioning) came after that version; otherwise VersionMismatchError (412).
  *
- * Race-free without NATS 2.10: every registry update lives on one subject per device
- * (`<ns>.device.<id>.updated`), and this append expects that subject's last sequence to be
- * the one read just before. Two PATCHes with the same If-Match both read it, both append
- * expecting it, and JetStream stores exactly one; the other gets 412. Status changes live on
- * another subject and do not touch registry fields, so they do not invalidate an If-Match.
+ * Race-free among operators without NATS 2.10: every operator update lives on one subject
+ * per device (`<ns>.device.<id>.updated.operator`), and this append expects that subject's
+ * last sequence to be the one read just before. Two PATCHes with the same If-Match both read
+ * it, both append expecting it, and JetStream stores exactly one; the other gets 412. A
+ * device's own update (`<ns>.device.<id>.updated`) counts as a change for If-Match when it
+ * was stored before the read; one stored between the read and the append is not detected
+ * (an append can expect one subject only). Status changes live on another subject and do
+ * not touch registry fields, so they do not invalidate an If-Match.
  *
  * @throws InvalidInputError, UnknownDeviceError, DeviceDecommissionedError, VersionMismatchError
  */
@@ -45,10 +48,9 @@ export async function updateDevice(
   const conditional = typeof ifMatchVersion === "number";
   try {
     const ack = await appendEvent(
-      deps.jsm.jetstream(),
-      subjects(deps.namespace),
+      appendTarget(deps),
       event,
-      conditional ? { expectLastSubjectSequence: seqs.updated } : {},
+      conditional ? { expectLastSubjectSequence: seqs.operatorUpdated } : {},
     );
     return { stream: ack.stream, seq: ack.seq, deviceId: id, changes: event.data };
   } catch (err) {

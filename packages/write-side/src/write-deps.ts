@@ -1,5 +1,7 @@
 import type { JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
+import type { AppendTarget } from "@uaip/device-protocol";
+import { subjects } from "@uaip/events";
 import type { Db, Logger } from "@uaip/platform";
 
 /**
@@ -17,4 +19,9 @@ export interface WriteDeps {
    * registry event before it reads capabilities from it (then 503). Default 3 000.
    */
   readonly projectionWaitMs?: number;
+}
+
+/** Where the write side appends an operator's events (see appendEvent). */
+export function appendTarget(deps: WriteDeps): AppendTarget {
+  return { nc: deps.nc, js: deps.jsm.jetstream(), subjects: subjects(deps.namespace) };
 }

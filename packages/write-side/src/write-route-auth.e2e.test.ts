@@ -34,7 +34,7 @@ describe("write routes behind the API's keys", () => {
     expect(writer.body.device.id).toBe("auth-1");
     // Refused calls stored nothing: the one registration is the writer's.
     const info = await h.t.jsm.streams.info(streamName(h.t.namespace, "devices"), {
-      subjects_filter: `${h.t.namespace}.device.auth-1.registered`,
+      subjects_filter: `${h.t.namespace}.device.auth-1.registered.operator`,
     });
     expect(info.state.messages).toBe(1);
   });

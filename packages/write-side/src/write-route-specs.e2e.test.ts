@@ -64,7 +64,7 @@ describe("write side", () => {
       status: 409,
       detail: 'device "race-1" is already registered',
     });
-    expect(await countOn("devices", `${h.t.namespace}.device.race-1.registered`)).toBe(1);
+    expect(await countOn("devices", `${h.t.namespace}.device.race-1.registered.operator`)).toBe(1);
   });
 
   it("update - If-Match with the current version is stored; a stale one is 412 naming the current version", async () => {
@@ -107,13 +107,13 @@ describe("write side", () => {
       ),
     );
     expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
-    expect(await countOn("devices", `${h.t.namespace}.device.upd-2.updated`)).toBe(1);
+    expect(await countOn("devices", `${h.t.namespace}.device.upd-2.updated.operator`)).toBe(1);
     // Without If-Match the last writer wins: both are stored.
     const blind = await Promise.all(
       ["c", "d"].map((x) => h.http("PATCH", "/api/v1/devices/upd-2", { location: x })),
     );
     expect(blind.map((r) => r.status)).toEqual([200, 200]);
-    expect(await countOn("devices", `${h.t.namespace}.device.upd-2.updated`)).toBe(3);
+    expect(await countOn("devices", `${h.t.namespace}.device.upd-2.updated.operator`)).toBe(3);
   });
 
   it("update - a status change after the read does not make the If-Match stale", async () => {
@@ -191,7 +191,7 @@ describe("write side", () => {
     expect(new Set(answers.map((a) => a.body.seq)).size).toBe(1);
     expect(answers.filter((a) => a.body.created)).toHaveLength(1);
     expect(answers.filter((a) => a.headers.get("idempotent-replayed") === "true")).toHaveLength(4);
-    expect(await countOn("commands", `${h.t.namespace}.command.idem-1.*.issued`)).toBe(1);
+    expect(await countOn("commands", `${h.t.namespace}.command.idem-1.*.issued.operator`)).toBe(1);
   });
 
   it("idempotency - the same key with other params is 422; on another device it is another command", async () => {

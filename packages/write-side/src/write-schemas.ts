@@ -4,6 +4,7 @@ import {
   DeviceRegisteredData,
   DeviceUpdatedData,
   NameTokenSchema,
+  ReasonSchema,
 } from "@uaip/events";
 import * as v from "valibot";
 
@@ -18,7 +19,9 @@ export type RegisterDeviceInput = v.InferInput<typeof RegisterDeviceBody>;
 export const UpdateDeviceBody = DeviceUpdatedData;
 export type UpdateDeviceInput = v.InferInput<typeof UpdateDeviceBody>;
 
-const Reason = v.optional(v.pipe(v.string(), v.maxLength(512)));
+// Every text the write side takes is checked by the catalog's own schemas, so what a write
+// accepts is what the projections can store (no U+0000, no lone surrogate).
+const Reason = v.optional(ReasonSchema);
 
 /** `DELETE /devices/:id`: an optional reason. */
 export const DecommissionDeviceBody = v.strictObject({ reason: Reason });

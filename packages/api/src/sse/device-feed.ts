@@ -1,6 +1,5 @@
 import { type ConsumerMessages, DeliverPolicy, type JetStreamClient } from "@nats-io/jetstream";
 import {
-  catalog,
   decodeEvent,
   type EventType,
   type RecordedEvent,
@@ -22,11 +21,12 @@ export interface DeviceFeed {
   close(): Promise<void>;
 }
 
-/** The narrowest single subject filter (NATS 2.9 takes one per consumer); the rest is filtered here. */
+/**
+ * The narrowest single subject filter (NATS 2.9 takes one per consumer): the device, every
+ * origin (its own subjects and the hub's, one token longer); types are filtered here.
+ */
 function subjectFilter(namespace: string, f: FeedFilter): string {
-  const device = f.device ?? "*";
-  const only = f.eventTypes?.length === 1 ? catalog[f.eventTypes[0]!].subjectToken : "*";
-  return `${namespace}.device.${device}.${only}`;
+  return subjects(namespace).deviceEvents(f.device ?? "*");
 }
 
 /**

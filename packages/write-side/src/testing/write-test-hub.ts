@@ -1,4 +1,5 @@
 import { type ApiOptions, createApp, listen, type RunningServer } from "@uaip/api";
+import { redisProjectionTarget } from "@uaip/cache";
 import { projections } from "@uaip/projections";
 import { Projector, postgresTarget } from "@uaip/projector";
 import { createTestHub, type TestHub } from "@uaip/testkit";
@@ -15,8 +16,9 @@ export interface HttpAnswer {
 
 /**
  * A test's own hub for the write side: an isolated namespace and database (testkit), the
- * real projectors, and the API with the write routes given through `deps.routes` (auth off
- * unless `api` says otherwise), served on a free port.
+ * real projectors (the Redis cache's too with `redisProjection`), and the API with the
+ * write routes given through `deps.routes` (auth off unless `api` says otherwise), served
+ * on a free port.
  */
 export interface WriteTestHub extends AsyncDisposable {
   readonly t: TestHub;
@@ -33,18 +35,23 @@ export interface WriteTestHub extends AsyncDisposable {
 }
 
 export async function startWriteTestHub(
-  opts: { batchWaitMs?: number; api?: Partial<ApiOptions> } = {},
+  opts: { batchWaitMs?: number; api?: Partial<ApiOptions>; redisProjection?: boolean } = {},
 ): Promise<WriteTestHub> {
   const t = await createTestHub();
-  const projectors = projections.map((p) =>
+  const targets = projections.map((p) => postgresTarget(t.db, p));
+  if (opts.redisProjection)
+    targets.push(redisProjectionTarget(t.redis, t.namespace, { jsm: t.jsm }));
+  const projectors = targets.map((target) =>
     Projector.start({
-      target: postgresTarget(t.db, p),
+      target,
       namespace: t.namespace,
       js: t.js,
       jsm: t.jsm,
       logger: t.logger,
       batchSize: 500,
       batchWaitMs: opts.batchWaitMs ?? 10,
+      // The PostgreSQL projections publish the dead letters; the cache only skips them.
+      deadLetters: target.name !== "redis",
     }),
   );
   const deps: WriteDeps = {
