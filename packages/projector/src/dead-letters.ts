@@ -15,6 +15,15 @@ export interface RejectedMessage {
 const MAX_PAYLOAD_CHARS = 16_384;
 const textDecoder = new TextDecoder();
 
+/**
+ * PostgreSQL text cannot hold U+0000, so a payload carrying a raw NUL byte would make the
+ * batch's transaction fail for ever and stall the projection. The column is for people to
+ * read; the original bytes stay in the DEADLETTER stream.
+ */
+function storableText(text: string): string {
+  return text.replaceAll("\u0000", "\\u0000");
+}
+
 /** Records rejected events in `rejected_events` within the batch's transaction (replays are no-ops). */
 export async function recordRejections(
   tx: Transaction<Database>,
@@ -33,7 +42,7 @@ export async function recordRejections(
         reason: r.rejection.reason,
         message: r.rejection.message,
         issues: JSON.stringify(r.rejection.issues),
-        payload: textDecoder.decode(r.data).slice(0, MAX_PAYLOAD_CHARS),
+        payload: storableText(textDecoder.decode(r.data).slice(0, MAX_PAYLOAD_CHARS)),
       })),
     )
     .onConflict((oc) => oc.columns(["projection", "stream", "seq"]).doNothing())

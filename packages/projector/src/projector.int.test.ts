@@ -230,4 +230,30 @@ describe("projector", () => {
       await t.db.selectFrom("devices").select("id").where("id", "=", "poison-1").executeTakeFirst(),
     ).toBeUndefined();
   });
+
+  it("projector - a payload with a raw NUL byte is a dead letter and does not stall the projection", async () => {
+    start();
+    const raw = new TextEncoder().encode('{"data":{"status":"online","reason":"a\u0000b"}}');
+    const withNul = new Uint8Array([...raw.slice(0, 10), 0, ...raw.slice(10)]);
+    const bad = await t.publishRaw(t.subjects.device("nul-1", "status"), withNul);
+    const next = await t.publish(
+      createEvent("device.registered", "after-nul", { name: "A", type: "sensor" }),
+    );
+    await caughtUp(next.seq);
+    const row = await t.db
+      .selectFrom("rejected_events")
+      .select(["reason", "payload"])
+      .where("seq", "=", bad.seq)
+      .where("projection", "=", "devices")
+      .executeTakeFirst();
+    expect(row?.reason).toBe("malformed_json");
+    expect(row?.payload).toContain("\\u0000");
+    expect(
+      await t.db
+        .selectFrom("devices")
+        .select("id")
+        .where("id", "=", "after-nul")
+        .executeTakeFirst(),
+    ).toEqual({ id: "after-nul" });
+  });
 });
