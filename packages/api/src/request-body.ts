@@ -19,15 +19,16 @@ export function isJsonContentType(header: string | undefined): boolean {
 export const MaxBodyDepth = 64;
 
 /**
- * The first issue of a parsed body that no schema checks: a NUL in any key or string, or
- * nesting deeper than `MaxBodyDepth`. Iterative, so a 10,000-level body costs no stack.
+ * The first issue of a parsed body that a schema may not check: nesting deeper than
+ * `MaxBodyDepth`, or (with `nul`) a NUL in any key or string. Iterative, so a
+ * 10,000-level body costs no stack.
  */
-function bodyIssue(body: unknown): FieldIssue | undefined {
+function bodyIssue(body: unknown, opts: { nul: boolean }): FieldIssue | undefined {
   const stack: Array<[unknown, string, number]> = [[body, "", 0]];
   for (let next = stack.pop(); next; next = stack.pop()) {
     const [value, path, depth] = next;
     if (typeof value === "string") {
-      if (value.includes("\u0000"))
+      if (opts.nul && value.includes("\u0000"))
         return {
           field: path || "(root)",
           rule: "no-nul",
@@ -44,7 +45,7 @@ function bodyIssue(body: unknown): FieldIssue | undefined {
       };
     for (const [k, item] of Object.entries(value)) {
       const at = path ? `${path}.${k}` : k;
-      if (k.includes("\u0000"))
+      if (opts.nul && k.includes("\u0000"))
         return {
           field: at,
           rule: "no-nul",
@@ -94,8 +95,8 @@ export async function readJsonBody(c: ApiContext, schema: v.GenericSchema): Prom
   } catch (err) {
     invalid("(root)", "json", `not valid JSON: ${(err as Error).message}`);
   }
-  const issue = bodyIssue(body);
-  if (issue) throw problems.validation([issue], "body");
+  const deep = bodyIssue(body, { nul: false });
+  if (deep) throw problems.validation([deep], "body");
   const inner =
     schema.type === "optional"
       ? (schema as unknown as { wrapped: v.GenericSchema }).wrapped
@@ -103,7 +104,12 @@ export async function readJsonBody(c: ApiContext, schema: v.GenericSchema): Prom
   if (objectTypes.has(inner.type) && Array.isArray(body)) {
     invalid("(root)", "object", "must be a JSON object, not an array");
   }
-  return parseOr400(schema, body, "body");
+  // The route's schema speaks first (it names every field at fault, with the catalog's
+  // rules); a NUL it let through, e.g. in a key it ignores, is caught after it.
+  const parsed = parseOr400(schema, body, "body");
+  const nul = bodyIssue(body, { nul: true });
+  if (nul) throw problems.validation([nul], "body");
+  return parsed;
 }
 
 /**

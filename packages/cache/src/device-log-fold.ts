@@ -5,7 +5,7 @@ import type {
   JsMsg,
 } from "@nats-io/jetstream";
 import { decodeEvent, streamName, subjects } from "@uaip/events";
-import { type DeviceRow, evolveDevice } from "@uaip/projections";
+import { type DeviceRow, evolveDevice, UnfoldableEventError } from "@uaip/projections";
 import { RedisVerifyError } from "./errors.ts";
 
 const IDLE_MS = 10_000;
@@ -14,8 +14,8 @@ const IDLE_MS = 10_000;
  * The devices stream folded in memory with `evolveDevice`, from sequence 0 forward, as far as
  * asked: what the Redis projection must hold at a given checkpoint. Reads through one ordered
  * (ephemeral) consumer, opened on the first `advanceTo` and pulled only as far as needed, so
- * successive checkpoints cost only the events between them. Events that do not decode are
- * skipped, as the projection skips them.
+ * successive checkpoints cost only the events between them. Events that do not decode, or
+ * that the fold refuses, are skipped, as the projection skips them.
  *
  * @example
  * await using fold = new DeviceLogFold(js, jsm, "hub");
@@ -105,8 +105,13 @@ export class DeviceLogFold implements AsyncDisposable {
       this.#subjects,
     );
     if (!decoded.ok) return;
-    const next = evolveDevice(this.rows.get(decoded.value.event.deviceId), decoded.value);
-    if (next) this.rows.set(next.id, next);
+    try {
+      const next = evolveDevice(this.rows.get(decoded.value.event.deviceId), decoded.value);
+      if (next) this.rows.set(next.id, next);
+    } catch (err) {
+      // The projection isolates an event its fold refuses and moves on: so does the check.
+      if (!(err instanceof UnfoldableEventError)) throw err;
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
