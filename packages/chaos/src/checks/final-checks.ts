@@ -82,10 +82,7 @@ export async function finalChecks(
 
   for (const hub of env.hubs) {
     if (hub.killedOnPurpose || hub.alive) continue;
-    record.check(
-      false,
-      `${hub.name} (pid ${hub.pid}) died: code ${hub.exit?.code}, signal ${hub.exit?.signal}; last log: ${hub.lastLines(3).join(" | ")}`,
-    );
+    record.check(false, `${hub.name} (pid ${hub.pid}) died: ${hub.deathNote()}`);
   }
   return { devices, telemetry, commands };
 }

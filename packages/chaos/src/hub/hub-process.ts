@@ -123,6 +123,22 @@ export class HubProcess implements AsyncDisposable {
     return this.#lines.slice(-n);
   }
 
+  /**
+   * One line saying how it ended: the exit code or signal and the error it printed last
+   * (the `Error: …` line of a crash's stack trace), for reports.
+   */
+  deathNote(): string {
+    const how = this.#exit
+      ? `exited with code ${this.#exit.code}${this.#exit.signal ? `, signal ${this.#exit.signal}` : ""}`
+      : "still running";
+    const lines = this.#lines.filter((l) => l.trim() !== "");
+    const error =
+      [...lines].reverse().find((l) => /^\s*\w*Error\b.*:/.test(l)) ??
+      [...lines].reverse().find((l) => l.includes('"level":50') || l.includes('"level":60')) ??
+      lines.at(-1);
+    return error ? `${how}: ${error.trim().slice(0, 300)}` : how;
+  }
+
   /** Resolves once the process logged "hub started"; throws if it exits first or takes too long. */
   async started(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;

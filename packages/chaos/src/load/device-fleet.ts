@@ -12,9 +12,10 @@ import { dueEvents } from "./rate-schedule.ts";
 export interface FleetOptions {
   readonly servers: string;
   readonly namespace: string;
-  /** Device ids are `<prefix>-<n>`. */
-  readonly prefix: string;
-  readonly devices: number;
+  /** Device ids are `<prefix>-<n>`, for n from 0 to `devices - 1`; or exactly `ids`. */
+  readonly prefix?: string;
+  readonly devices?: number;
+  readonly ids?: readonly string[];
   readonly rng: Rng;
   /** A device's NATS credentials, when the server wants them. */
   readonly credentials?: (deviceId: string) => DeviceCredentialsOption;
@@ -80,7 +81,8 @@ const SETTLE_MS = 120_000;
  * const summary = await fleet.run({ events: 5_000, rate: 500 }).done;
  */
 export async function openFleet(opts: FleetOptions): Promise<DeviceFleet> {
-  const ids = Array.from({ length: opts.devices }, (_, i) => `${opts.prefix}-${i}`);
+  const ids =
+    opts.ids ?? Array.from({ length: opts.devices ?? 0 }, (_, i) => `${opts.prefix ?? "d"}-${i}`);
   const s = subjects(opts.namespace);
   const clients: DeviceClient[] = [];
   const acks: AckedEvent[] = [];

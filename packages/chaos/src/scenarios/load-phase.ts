@@ -27,3 +27,8 @@ export async function settleLoad(
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
+
+/** `1.2 s`, or `-` when there is no figure. */
+export function seconds(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? "-" : `${(ms / 1000).toFixed(1)} s`;
+}
