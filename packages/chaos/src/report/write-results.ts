@@ -45,7 +45,7 @@ export function resultsMarkdown(results: readonly ScenarioResult[], info: RunInf
         .map(([k, v]) => `, ${k} ${recoveryText(v, 1)}`)
         .join("");
       out.push(
-        `- at ${f.atSeconds} s: ${f.fault}${f.outageMs > 0 ? ` for ${(f.outageMs / 1000).toFixed(1)} s` : ""}; projections recovered in ${recoveryText(f.recoveryMs, 1)}${also}`,
+        `- at ${f.atSeconds} s: ${f.fault}${f.outageMs > 0 ? ` for ${(f.outageMs / 1000).toFixed(1)} s` : ""}; projections recovered in ${recoveryText(f.recoveryMs, 1)}${also}${f.note ? `; ${f.note}` : ""}`,
       );
     }
     for (const failure of r.failures) out.push(`- **failed:** ${failure}`);

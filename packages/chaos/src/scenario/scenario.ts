@@ -14,8 +14,10 @@ export interface FaultRecord {
    * of that moment; null when it never did.
    */
   readonly recoveryMs: number | null;
-  /** Other recoveries measured, e.g. `{ api: 1200 }` for the first 200 of a PostgreSQL read. */
+  /** Other recoveries measured (ms), e.g. `{ "GET /api/v1/devices": 1200 }`: its first 2xx. */
   readonly also?: Readonly<Record<string, number | null>>;
+  /** Anything else worth a word, e.g. how many events were ingested meanwhile. */
+  readonly note?: string;
 }
 
 /** What a scenario found; the runner adds timing and the processes' fate. */
