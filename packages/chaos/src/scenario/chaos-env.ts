@@ -115,7 +115,9 @@ export class ChaosEnv implements AsyncDisposable {
         `chaos-${opts.scenario}`,
       );
       const { js, jsm } = await jetStreamHandles(nc);
-      const db = createDatabase(services.postgres.url, { max: 4, name: "uaip-chaos" });
+      // Not a literal: the namespace option (its own PostgreSQL schema) is newer than some hubs.
+      const dbOptions = { namespace, max: 4, name: "uaip-chaos" };
+      const db = createDatabase(services.postgres.url, dbOptions);
       const redis = createRedis(services.redis.url, { name: "uaip-chaos" });
       await redis.connect();
       return new ChaosEnv(opts, auth, namespace, services, { nc, js, jsm, db, redis });
