@@ -54,6 +54,9 @@ export class HubProcess implements AsyncDisposable {
   #exit: HubExit | undefined;
   #exited: Promise<HubExit>;
   #killedOnPurpose = false;
+  /** The last error a crash printed (`Error: …` of a stack trace), with how it was thrown. */
+  #crash: string | undefined;
+  #unhandled = false;
   #waiters: (() => void)[] = [];
 
   private constructor(opts: HubProcessOptions) {
@@ -131,12 +134,8 @@ export class HubProcess implements AsyncDisposable {
     const how = this.#exit
       ? `exited with code ${this.#exit.code}${this.#exit.signal ? `, signal ${this.#exit.signal}` : ""}`
       : "still running";
-    const lines = this.#lines.filter((l) => l.trim() !== "");
-    const error =
-      [...lines].reverse().find((l) => /^\s*\w*Error\b.*:/.test(l)) ??
-      [...lines].reverse().find((l) => l.includes('"level":50') || l.includes('"level":60')) ??
-      lines.at(-1);
-    return error ? `${how}: ${error.trim().slice(0, 300)}` : how;
+    const why = this.#crash ?? this.#lines.filter((l) => l.trim() !== "").at(-1);
+    return why ? `${how}: ${why}` : how;
   }
 
   /** Resolves once the process logged "hub started"; throws if it exits first or takes too long. */
@@ -186,6 +185,9 @@ export class HubProcess implements AsyncDisposable {
 
   #onLine(line: string): void {
     if (!this.#out.writableEnded) this.#out.write(`${line}\n`);
+    if (line.includes("Unhandled 'error' event")) this.#unhandled = true;
+    else if (/^\w*(Error|error):? /.test(line))
+      this.#crash = `${this.#unhandled ? "unhandled 'error' event: " : ""}${line.trim().slice(0, 300)}`;
     this.#lines.push(line.length > 400 ? `${line.slice(0, 400)}…` : line);
     if (this.#lines.length > KEEP_LINES) this.#lines.splice(0, this.#lines.length - KEEP_LINES);
     if (this.#started || !line.includes("hub started")) return;

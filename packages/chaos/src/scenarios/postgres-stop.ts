@@ -6,6 +6,13 @@ import { openFleet } from "../load/device-fleet.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import { seconds, settleLoad, sleep } from "./load-phase.ts";
 
+/**
+ * Each stop comes in the middle of a burst of this many events on top of the steady load,
+ * so the projectors are inside full batches' transactions when PostgreSQL goes away: the
+ * moment a connection dropped between two statements used to crash the process.
+ */
+const BURST = 3_000;
+
 const sizes = {
   full: { devices: 50, rate: 500, outages: 3, outageMs: 15_000, gapMs: 12_000 },
   quick: { devices: 20, rate: 500, outages: 1, outageMs: 5_000, gapMs: 6_000 },
@@ -48,6 +55,8 @@ export const postgresStop: Scenario = {
 
     for (let k = 1; k <= size.outages; k++) {
       await sleep(size.gapMs / 2 + ctx.rng.next() * (size.gapMs / 2));
+      const burst = fleet.run({ events: BURST, rate: 100_000 });
+      while (burst.acked() < BURST / 2) await sleep(5);
       probe.phase(`outage ${k}`);
       const stoppedAt = Date.now();
       await env.services.postgres.stop();
@@ -58,6 +67,7 @@ export const postgresStop: Scenario = {
       const restartedAt = Date.now();
       probe.phase(`after ${k}`);
       const ingested = fleet.acks.filter((a) => a.ackedAt > stoppedAt && a.ackedAt < startingAt);
+      await settleLoad(burst, ctx.record, () => {});
       ctx.step(`PostgreSQL back; ${ingested.length} events acknowledged while it was down`);
       ctx.record.check(
         ingested.length > 0,
