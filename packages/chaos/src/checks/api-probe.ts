@@ -1,5 +1,7 @@
 import type { ApiAnswer, ApiClient } from "../hub/api-client.ts";
 
+const MAX_VIOLATION_LINES = 8;
+
 /** One request the probe repeats. */
 export interface ProbeRoute {
   /** As the tallies name it, e.g. `GET /api/v1/devices/{id}`. */
@@ -100,7 +102,15 @@ export function startApiProbe(
     phase(name) {
       current = name;
     },
-    violations: () => [...violations].map(([v, n]) => (n > 1 ? `${v} (×${n})` : v)),
+    violations: () => {
+      const lines = [...violations].map(([v, n]) => (n > 1 ? `${v} (×${n})` : v));
+      return lines.length <= MAX_VIOLATION_LINES
+        ? lines
+        : [
+            ...lines.slice(0, MAX_VIOLATION_LINES),
+            `… and ${lines.length - MAX_VIOLATION_LINES} more kinds of answer like these`,
+          ];
+    },
     async stop() {
       stopped = true;
       await Promise.all(loops);
