@@ -33,7 +33,7 @@ async function issueAndFollow(
   step(`POST /devices/dev-b/commands (Idempotency-Key: ${key}) → ${r.status}`);
   if (
     !record.check(
-      r.status === 202 && r.body?.created === true,
+      (r.status === 202 || r.status === 201) && r.body?.created === true,
       `Idempotency-Key ${key}: the operator's command was refused: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`,
     )
   )
@@ -53,7 +53,9 @@ async function issueAndFollow(
   );
   const again = await api.request("POST", "/api/v1/devices/dev-b/commands", { body, headers });
   record.check(
-    again.status === 202 && again.body?.commandId === id && again.body?.created === false,
+    (again.status === 202 || again.status === 201) &&
+      again.body?.commandId === id &&
+      again.body?.created === false,
     `Idempotency-Key ${key}: a retry did not answer with the same command: ${again.status} ${JSON.stringify(again.body).slice(0, 160)}`,
   );
 }
