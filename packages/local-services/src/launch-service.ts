@@ -14,6 +14,13 @@ export interface LaunchOptions extends Omit<SpawnOptions, "args"> {
   ready: (port: number) => Promise<boolean>;
   /** How long to wait for it to answer. */
   timeoutMs?: number;
+  /**
+   * Listen on this port instead of a free one, e.g. to restart a server where its clients
+   * expect it; then there is one attempt, not a retry elsewhere.
+   */
+  port?: number;
+  /** Runs before each spawn with the port chosen, e.g. to write a config file naming it. */
+  beforeStart?: (port: number) => Promise<void>;
   log: (line: string) => void;
 }
 
@@ -30,8 +37,10 @@ const ATTEMPTS = 2;
 /** Starts a server on a free loopback port and waits until it answers. */
 export async function launchService(opts: LaunchOptions): Promise<Launched> {
   const timeoutMs = opts.timeoutMs ?? START_TIMEOUT_MS;
+  const attempts = opts.port === undefined ? ATTEMPTS : 1;
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = opts.port ?? (await freePort());
+    await opts.beforeStart?.(port);
     const child = spawnManaged({ ...opts, args: opts.args(port) });
     opts.log(`${opts.name}: started pid ${child.pid} on 127.0.0.1:${port} (log ${opts.logFile})`);
     const outcome = await waitUntilReady(child, () => opts.ready(port), timeoutMs);
@@ -39,7 +48,7 @@ export async function launchService(opts: LaunchOptions): Promise<Launched> {
     const last = await lastLogLine(opts.logFile);
     const why = last === undefined ? "" : `: ${last}`;
     if (outcome === "exited") {
-      if (attempt < ATTEMPTS) {
+      if (attempt < attempts) {
         opts.log(`${opts.name}: exited before answering${why}; retrying on another port`);
         continue;
       }

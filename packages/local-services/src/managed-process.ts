@@ -13,6 +13,11 @@ export interface ManagedProcess {
   running(): boolean;
   /** Sends the stop signal, then SIGKILL if it is still running after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+  /**
+   * Sends `signal` (SIGKILL unless said otherwise) and waits until the process has exited, as
+   * a crash would end it: for fault tests. Resolves with the exit code, or null when signalled.
+   */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 export interface SpawnOptions {
@@ -77,6 +82,10 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
         child.kill("SIGKILL");
         await exited;
       }
+    },
+    async kill(signal = "SIGKILL") {
+      if (running()) child.kill(signal);
+      return exited;
     },
   };
 }

@@ -11,4 +11,9 @@ export {
   type LocalServices,
   type LocalServicesOptions,
 } from "./local-services.ts";
+export type { ManagedProcess } from "./managed-process.ts";
 export { type ProbeResult, probeNats, probePostgres, probeRedis } from "./probe.ts";
+export { startNats } from "./start-nats.ts";
+export { startPostgres } from "./start-postgres.ts";
+export { startRedis } from "./start-redis.ts";
+export type { ServiceName, StartedService } from "./started-service.ts";

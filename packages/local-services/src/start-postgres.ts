@@ -28,11 +28,16 @@ interface RunAs {
  * (created with `initdb -A trust` on first use), listening on a free loopback port, and makes
  * sure the configured user and database exist in it. When this process runs as root the
  * server runs as the `postgres` system user, since PostgreSQL refuses to run as root.
+ * Started again with the same `dataDir` and `port` (after a fast stop, say), it serves the
+ * same cluster where its clients expect it. Its stop signal is SIGINT, PostgreSQL's "fast"
+ * shutdown (what `pg_ctl -m fast stop` sends).
  */
 export async function startPostgres(opts: {
   dataDir: string;
   configuredUrl: string;
   log: (line: string) => void;
+  /** Listen here instead of on a free port (a restart where clients expect it). */
+  port?: number;
 }): Promise<StartedService> {
   const dir = resolve(opts.dataDir, "postgres");
   const data = join(dir, "data");
@@ -61,6 +66,7 @@ export async function startPostgres(opts: {
     stopSignal: "SIGINT",
     ready: (p) => postgresReady(bootstrapUrl(p), "postgres"),
     log: opts.log,
+    ...(opts.port === undefined ? {} : { port: opts.port }),
   });
   try {
     await ensureUserAndDatabase(bootstrapUrl(port), opts.configuredUrl, opts.log);
@@ -76,6 +82,7 @@ export async function startPostgres(opts: {
   return {
     name: "postgres",
     url: withHostPort("PostgreSQL", opts.configuredUrl, "127.0.0.1", port),
+    port,
     process: server,
   };
 }

@@ -10,12 +10,15 @@ const INSTALL_HINT = "Debian: apt-get install -y redis-server; macOS: brew insta
 
 /**
  * Starts `redis-server` without persistence (Redis holds only derived data, rebuilt from the
- * log) in `<dataDir>/redis`, on a free loopback port.
+ * log) in `<dataDir>/redis`, on a free loopback port. Started again on the same `port`, it
+ * comes back empty, as a Redis without persistence does after a restart.
  */
 export async function startRedis(opts: {
   dataDir: string;
   configuredUrl: string;
   log: (line: string) => void;
+  /** Listen here instead of on a free port (a restart where clients expect it). */
+  port?: number;
 }): Promise<StartedService> {
   const binary = await findBinary("redis-server", INSTALL_HINT);
   const dir = join(opts.dataDir, "redis");
@@ -39,10 +42,12 @@ export async function startRedis(opts: {
     logFile: join(dir, "redis.log"),
     ready: async (p) => (await probeRedis(`redis://127.0.0.1:${p}`)).answers,
     log: opts.log,
+    ...(opts.port === undefined ? {} : { port: opts.port }),
   });
   return {
     name: "redis",
     url: withHostPort("Redis", opts.configuredUrl, "127.0.0.1", port),
+    port,
     process: server,
   };
 }

@@ -6,5 +6,7 @@ export type ServiceName = "nats" | "postgres" | "redis";
 export interface StartedService {
   readonly name: ServiceName;
   readonly url: string;
+  /** The loopback port it listens on: pass it back to start it again where clients expect it. */
+  readonly port: number;
   readonly process: ManagedProcess;
 }
