@@ -2,23 +2,23 @@ import { randomBytes } from "node:crypto";
 import { cp, mkdir, mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import {
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+} from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { type StreamKind, type Subjects, streamName, subjects } from "@uaip/events";
-import {
-  configVariables,
-  connectNats,
-  createDatabase,
-  createRedis,
-  type Db,
-  jetStreamHandles,
-} from "@uaip/platform";
+import { configVariables, connectNats, createDatabase, createRedis, type Db } from "@uaip/platform";
 import type { Redis } from "ioredis";
 import { UaipCommandError } from "../errors.ts";
 import { type ApiClient, apiClient } from "../hub/api-client.ts";
 import { type HubPart, HubProcess } from "../hub/hub-process.ts";
 import { runUaip } from "../hub/run-uaip.ts";
 import { type PrivateServices, startPrivateServices } from "../services/private-services.ts";
+
+const OBSERVER_TIMEOUT_MS = 1_500;
 
 export interface ChaosEnvOptions {
   readonly scenario: string;
@@ -114,7 +114,11 @@ export class ChaosEnv implements AsyncDisposable {
         { servers: [services.nats.url], ...(user ? { user: user.user, pass: user.password } : {}) },
         `chaos-${opts.scenario}`,
       );
-      const { js, jsm } = await jetStreamHandles(nc);
+      // The observer's requests time out fast: one issued while NATS is down is never answered
+      // (nats.js queues it and the reply is lost), and a long timeout would show up as a
+      // slow recovery of the hub when it is only the observer waiting.
+      const js = jetstream(nc, { timeout: OBSERVER_TIMEOUT_MS });
+      const jsm = await jetstreamManager(nc, { timeout: OBSERVER_TIMEOUT_MS });
       // Not a literal: the namespace option (its own PostgreSQL schema) is newer than some hubs.
       const dbOptions = { namespace, max: 4, name: "uaip-chaos" };
       const db = createDatabase(services.postgres.url, dbOptions);
