@@ -3,6 +3,7 @@ import { createEvent, streamName } from "@uaip/events";
 import { freePort } from "@uaip/local-services";
 import { projections } from "@uaip/projections";
 import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningHub, startHub } from "../hub.ts";
 import { runUaip } from "../testing/run-uaip.ts";
@@ -132,5 +133,26 @@ describe("uaip projections status", () => {
     const logs = r.stderr.trim().split("\n");
     expect(logs.length).toBeGreaterThan(0);
     for (const line of logs) expect(JSON.parse(line)).toHaveProperty("level");
+  });
+
+  it("projections status - a projection whose checkpoint is past its stream's end is halted, named on stderr, exit 1", async () => {
+    const { rows } = await sql<{ position: number }>`
+      UPDATE projection_checkpoints SET position = position + 500, stream_id = NULL
+       WHERE name = 'commands' RETURNING position`.execute(t.db);
+    try {
+      const r = await runUaip(["projections", "status", "--sample", "0"], t.env);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/commands\s.*halted/);
+      expect(r.stderr).toContain(
+        `uaip: halted: commands: checkpoint ${rows[0]?.position} is past the last sequence`,
+      );
+      const verify = await runUaip(["projections", "verify", "commands"], t.env);
+      expect(verify.code).toBe(1);
+      expect(verify.stdout).toContain("cannot compare: commands: checkpoint");
+    } finally {
+      await sql`UPDATE projection_checkpoints SET position = position - 500 WHERE name = 'commands'`.execute(
+        t.db,
+      );
+    }
   });
 });

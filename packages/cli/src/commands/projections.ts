@@ -76,7 +76,10 @@ export function projectionsCommand(): Command {
 the rejected_events table and the DEADLETTER stream with its reason. The Redis cache reads
 the DEVICES stream and leaves recording them to the devices projection ("-").
 The Redis cache's checkpoint is read from Redis: while Redis is down its row says
-"unreachable" and the command exits 1.
+"unreachable" and the command exits 1. A projection whose checkpoint belongs to another
+stream instance (the stream was deleted and created again, or the checkpoint is past its
+end) is "halted": its worker applies nothing until \`uaip projections rebuild NAME\`; the
+reason goes to stderr and the command exits 1.
 
 Examples:
   uaip projections status
@@ -121,14 +124,17 @@ Examples:
                       s.lagSeconds,
                       s.eventsPerSecond,
                       s.rejected,
-                      s.owner ? `${s.state} (${s.owner})` : s.state,
+                      s.fault ? "halted" : s.owner ? `${s.state} (${s.owner})` : s.state,
                     ],
               ),
             ),
           );
         }
         for (const r of unreachable) if ("error" in r) process.stderr.write(`uaip: ${r.error}\n`);
-        return unreachable.length > 0 ? 1 : 0;
+        const halted = rows.filter((r) => "fault" in r && r.fault !== undefined);
+        for (const r of halted)
+          if ("fault" in r) process.stderr.write(`uaip: halted: ${r.fault}\n`);
+        return unreachable.length > 0 || halted.length > 0 ? 1 : 0;
       }),
     );
   cmd
@@ -142,7 +148,12 @@ Examples:
       `
 Readers keep querying the live tables during the rebuild and never see an empty or partial
 table: the swap happens in one transaction. A running projector notices the new checkpoint
-and carries on from it. Safe to run while the hub is up.`,
+and carries on from it. Safe to run while the hub is up. Also the fix for a projection halted
+because its checkpoint belongs to another stream instance (see \`uaip projections status\`).
+
+When the stream's retention has removed its oldest events, telemetry keeps the roll-ups of
+those minutes from the live tables (and says how many rows); the other projections need the
+whole log and refuse, naming the first sequence left.`,
     )
     .action((name: string) =>
       run(async () => {
@@ -157,6 +168,10 @@ and carries on from it. Safe to run while the hub is up.`,
         console.log(
           `rebuilt ${report.projection}: ${report.events} events in ${report.seconds.toFixed(1)} s (${Math.round(report.events / Math.max(report.seconds, 0.001))} ev/s), live at sequence ${report.position}; readers held ${Math.round(report.swapMs)} ms by the swap`,
         );
+        if (report.carriedOver)
+          console.log(
+            `kept from the live tables, not recomputed (the stream's retention removed their events): ${report.carriedOver.rows} rows, ${report.carriedOver.what}`,
+          );
       }),
     );
   cmd
@@ -211,6 +226,10 @@ projection cannot be compared (its checkpoint does not belong to the stream).`,
                 ? "no drift"
                 : `${r.drift} ${unit} differ`;
             console.log(`${r.projection} at sequence ${r.position}: ${verdict}`);
+            if (r.carriedOver)
+              console.log(
+                `  not recomputed (the stream's retention removed their events): ${r.carriedOver.rows} rows, ${r.carriedOver.what}`,
+              );
             for (const t of r.tables) {
               console.log(
                 `  ${t.table}: ${t.liveRows} live, ${t.expectedRows} expected, ${t.missing} missing, ${t.unexpected} unexpected`,
