@@ -5,6 +5,12 @@ import { fileURLToPath } from "node:url";
 import { renderCatalogDoc } from "@uaip/events";
 import { Command } from "commander";
 import { run } from "../context.ts";
+import {
+  crossPackageImports,
+  renderPackageGraph,
+  withGraph,
+  workspacePackages,
+} from "../package-graph.ts";
 
 /** docs/events.md at the repository root (found upwards, so it works from the bundle too). */
 export const eventsDocPath = join(repoRoot(fileURLToPath(import.meta.url)), "docs", "events.md");
@@ -15,6 +21,10 @@ function repoRoot(from: string): string {
   }
   return process.cwd();
 }
+
+const root = repoRoot(fileURLToPath(import.meta.url));
+/** docs/architecture.md, whose package graph comes from the package manifests. */
+export const architectureDocPath = join(root, "docs", "architecture.md");
 
 export function docsCommand(): Command {
   const cmd = new Command("docs").description("Generate the documents that come from code");
@@ -35,6 +45,34 @@ export function docsCommand(): Command {
         }
         await writeFile(eventsDocPath, want);
         console.log(`wrote ${eventsDocPath}`);
+      }),
+    );
+  cmd
+    .command("architecture")
+    .description(
+      "Write the package graph into docs/architecture.md from the workspace package manifests",
+    )
+    .option(
+      "--check",
+      "exit 1 if the graph in docs/architecture.md is not current, or an import reaches into another package",
+    )
+    .action((opts: { check?: boolean }) =>
+      run(async () => {
+        const packages = workspacePackages(root);
+        const have = await readFile(architectureDocPath, "utf8").catch(() => "");
+        const want = withGraph(have, renderPackageGraph(packages));
+        if (opts.check) {
+          const deep = crossPackageImports(root, packages);
+          for (const d of deep)
+            process.stderr.write(`${d.file}: imports "${d.specifier}", inside another package\n`);
+          if (have !== want)
+            process.stderr.write(
+              "docs/architecture.md is out of date: run `uaip docs architecture`\n",
+            );
+          return have === want && deep.length === 0 ? 0 : 1;
+        }
+        await writeFile(architectureDocPath, want);
+        console.log(`wrote ${architectureDocPath}`);
       }),
     );
   return cmd;
