@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, configVariables, loadConfig, renderConfigTable } from "./config.ts";
+import { ConfigError, loadConfig, renderConfigTable } from "./config.ts";
+import { configVariables } from "./config-variables.ts";
 
 function errorOf(env: Record<string, string>): ConfigError {
   try {

@@ -1,5 +1,6 @@
 export type { HubConfig } from "./config.ts";
-export { ConfigError, configVariables, loadConfig, renderConfigTable } from "./config.ts";
+export { ConfigError, loadConfig, renderConfigTable } from "./config.ts";
+export { configVariables } from "./config-variables.ts";
 export type { DatabaseOptions, Db } from "./database.ts";
 export { createDatabase, databaseSchema, dropDatabase, ensureDatabase } from "./database.ts";
 export type { Lease } from "./lease.ts";
