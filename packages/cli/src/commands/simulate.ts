@@ -9,9 +9,7 @@ import {
   fleetSummaryText,
   isScenarioName,
   loadTestText,
-  type MetricSpec,
   mixedFleet,
-  parseMetricSpecs,
   progressLine,
   progressWriter,
   runFleet,
@@ -23,6 +21,15 @@ import {
 import { Command } from "commander";
 import { openNats } from "../connections.ts";
 import { type CliContext, cliContext, run, shutdownSignal, UsageError } from "../context.ts";
+import {
+  apiUrl,
+  idToken,
+  knownType,
+  mishaps,
+  sensorMetrics,
+  typeList,
+  whole,
+} from "./simulate-flags.ts";
 
 interface CommonFlags {
   duration?: string;
@@ -265,14 +272,6 @@ function defaultApi(ctx: CliContext): string {
   return `http://${host.includes(":") ? `[${host}]` : host}:${ctx.config.http.port}`;
 }
 
-function apiUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    if (u.protocol === "http:" || u.protocol === "https:") return raw.replace(/\/$/, "");
-  } catch {}
-  throw new UsageError(`--api: must be an http(s) URL (got "${raw}")`);
-}
-
 /** Aborts on the first SIGINT or SIGTERM, so the run ends cleanly (devices report offline). */
 function stopOnSignal(): AbortController {
   const stop = new AbortController();
@@ -287,62 +286,4 @@ async function output(json: string | boolean | undefined, value: unknown, text: 
     console.log(`summary written to ${json}`);
   } else if (json) console.log(JSON.stringify(value, null, 2));
   else console.log(text());
-}
-
-function mishaps(o: CommonFlags) {
-  return {
-    ...defaultMishaps,
-    faultsPerHour: decimal("--faults-per-hour", o.faultsPerHour, 0, 3_600),
-    outagesPerHour: decimal("--outages-per-hour", o.outagesPerHour, 0, 3_600),
-  };
-}
-
-function sensorMetrics(raw: string | undefined): MetricSpec[] | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    return parseMetricSpecs(raw);
-  } catch (err) {
-    throw new UsageError(`--metrics: ${(err as Error).message}`);
-  }
-}
-
-function knownType(type: string): string {
-  if (!Object.hasOwn(deviceTypes, type))
-    throw new UsageError(
-      `--type: must be one of ${Object.keys(deviceTypes).join(", ")} (got "${type}")`,
-    );
-  return type;
-}
-
-function typeList(raw: string): string[] {
-  const types = raw
-    .split(",")
-    .map((t) => t.trim())
-    .filter(Boolean);
-  if (types.length === 0) throw new UsageError("--types: must name at least one device type");
-  for (const t of types) {
-    if (!Object.hasOwn(deviceTypes, t))
-      throw new UsageError(`--types: "${t}" is not one of ${Object.keys(deviceTypes).join(", ")}`);
-  }
-  return types;
-}
-
-function idToken(flag: string, raw: string): string {
-  if (!/^[A-Za-z0-9_-]{1,40}$/.test(raw))
-    throw new UsageError(`${flag}: must be 1-40 letters, digits, '_' or '-' (got "${raw}")`);
-  return raw;
-}
-
-function whole(flag: string, raw: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n < min || n > max)
-    throw new UsageError(`${flag}: must be a whole number from ${min} to ${max} (got "${raw}")`);
-  return n;
-}
-
-function decimal(flag: string, raw: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(n) || n < min || n > max)
-    throw new UsageError(`${flag}: must be a number from ${min} to ${max} (got "${raw}")`);
-  return n;
 }
