@@ -15,12 +15,8 @@ import {
   resolveDeviceOptions,
 } from "./device-options.ts";
 import { isPublishRejected } from "./errors.ts";
-import {
-  type BatchResult,
-  EventPublisher,
-  type OutgoingEvent,
-  type StoredAck,
-} from "./event-publisher.ts";
+import { EventPublisher } from "./event-publisher.ts";
+import type { BatchResult, OutgoingEvent, StoredAck } from "./publish-results.ts";
 
 /** What `register` declares: the `device.registered` data. */
 export type DeviceRegistration = EventInput<"device.registered">;

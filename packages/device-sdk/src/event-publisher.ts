@@ -1,42 +1,12 @@
 import type { Msg, MsgHdrs, NatsConnection, Subscription } from "@nats-io/transport-node";
+import { BufferOverflowError, DeviceClosedError, FlushTimeoutError } from "./errors.ts";
 import {
-  BufferOverflowError,
-  DeviceClosedError,
-  FlushTimeoutError,
-  PublishRejectedError,
-} from "./errors.ts";
-
-/** Where JetStream stored an event; `duplicate` when an earlier send of it already was. */
-export interface StoredAck {
-  readonly stream: string;
-  readonly seq: number;
-  readonly duplicate: boolean;
-}
-
-/** How a batch went: every event is either stored (or found a duplicate) or failed. */
-export interface BatchResult {
-  readonly stored: number;
-  readonly duplicates: number;
-  readonly failed: readonly { readonly index: number; readonly error: Error }[];
-}
-
-export interface PublisherOptions {
-  /** Prefix of the reply subjects acks come back on (the device's own, see deviceSubjects). */
-  readonly replyPrefix: string;
-  /** Most events sent and not yet acknowledged. */
-  readonly window: number;
-  /** Most events held (unsent + unacknowledged); past it the oldest unsent is dropped. */
-  readonly bufferLimit: number;
-  /** An ack not back by then makes the publisher send everything unacknowledged again. */
-  readonly ackTimeoutMs: number;
-}
-
-/** One event to store: its subject, body and headers (which carry `Nats-Msg-Id`). */
-export interface OutgoingEvent {
-  readonly subject: string;
-  readonly body: string;
-  readonly headers: MsgHdrs;
-}
+  ackRefusal,
+  type BatchResult,
+  type OutgoingEvent,
+  type PublisherOptions,
+  type StoredAck,
+} from "./publish-results.ts";
 
 interface Batch {
   /** Enqueued and not yet settled. */
@@ -241,18 +211,9 @@ export class EventPublisher {
     }
     this.#inflight.delete(token);
     const text = msg.string();
-    if (text.includes('"error"')) {
-      const ack = JSON.parse(text) as {
-        error: { err_code?: number; code?: number; description?: string };
-      };
-      this.#fail(
-        e,
-        new PublishRejectedError(
-          ack.error.err_code ?? ack.error.code ?? 0,
-          e.subject,
-          ack.error.description ?? "rejected",
-        ),
-      );
+    const refused = ackRefusal(text, e.subject);
+    if (refused) {
+      this.#fail(e, refused);
     } else {
       this.#stored++;
       const duplicate = text.includes('"duplicate"');

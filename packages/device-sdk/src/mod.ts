@@ -15,4 +15,4 @@ export {
   isPublishRejected,
   PublishRejectedError,
 } from "./errors.ts";
-export type { BatchResult, StoredAck } from "./event-publisher.ts";
+export type { BatchResult, StoredAck } from "./publish-results.ts";
