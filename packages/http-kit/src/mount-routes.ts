@@ -43,8 +43,8 @@ export function honoPath(openApiPath: string): string {
 }
 
 /**
- * Mounts each route on the app, and the app's error handler (the problems in `options`
- * and those every route declares) and 404. Per request, in this order: the body's size
+ * Mounts each route on the app, and the app's error handler (the problems every route
+ * declares, then those in `options`) and 404. Per request, in this order: the body's size
  * (413, on routes that take one), the deadline (unless the route streams), the scope
  * (401/403/429), no body where none is taken (415), parsing of `X-Min-Sequence`, path,
  * query, headers and body (400 naming each field, 415 for a body that is not JSON), NATS
