@@ -1,5 +1,5 @@
+import type { Route } from "@uaip/http-kit";
 import type { ApiServices } from "./api-services.ts";
-import type { Route } from "./route-spec.ts";
 import { commandRoutes } from "./routes/commands.ts";
 import { deviceHistoryRoutes } from "./routes/device-history.ts";
 import { deviceStateRoutes } from "./routes/device-state.ts";

@@ -5,13 +5,11 @@ import {
   jetstreamManager,
 } from "@nats-io/jetstream";
 import { type DeviceCache, deviceCache } from "@uaip/cache";
-import type { Db } from "@uaip/platform";
+import { type KeyGate, keyGate } from "@uaip/http-kit";
 import { type ApiOptions, resolveApiOptions } from "./api-options.ts";
-import type { Gate } from "./auth/authorize.ts";
-import { keyVerifier } from "./auth/key-verifier.ts";
-import { rateLimiter } from "./auth/rate-limiter.ts";
+import { type KeyVerifier, keyVerifier } from "./auth/key-verifier.ts";
 import { type CheckpointGate, checkpointGate } from "./consistency/checkpoint-gate.ts";
-import type { ApiDeps } from "./deps.ts";
+import type { ApiDeps, RouteHost } from "./deps.ts";
 import { timedDb } from "./metrics/timed-db.ts";
 import { type NatsLink, natsLink } from "./nats-link.ts";
 
@@ -22,11 +20,8 @@ import { type NatsLink, natsLink } from "./nats-link.ts";
 export const NatsApiTimeoutMs = 2_000;
 
 /** What route modules get: the process's connections plus the API's own shared state. */
-export interface ApiServices {
-  readonly deps: ApiDeps;
+export interface ApiServices extends RouteHost {
   readonly options: ApiOptions;
-  /** The read models, with every query timed. */
-  readonly db: Db;
   /** JetStream for routes, its API requests bounded by `NatsApiTimeoutMs`. */
   readonly js: JetStreamClient;
   readonly jsm: Promise<JetStreamManager>;
@@ -34,13 +29,15 @@ export interface ApiServices {
   readonly nats: NatsLink;
   readonly cache: DeviceCache;
   readonly checkpoints: CheckpointGate;
-  readonly gate: Gate;
+  /** The keys (PostgreSQL behind a cache) and the limiters every route's `authorize` shares. */
+  readonly gate: KeyGate & { readonly keys: KeyVerifier };
 }
 
 /** Builds the shared state once per app. */
 export function apiServices(deps: ApiDeps): ApiServices {
   const options = resolveApiOptions(deps.options);
   const db = timedDb(deps.db);
+  const keys = keyVerifier(db, deps.logger, options.keyCacheMs);
   return {
     deps,
     options,
@@ -56,19 +53,13 @@ export function apiServices(deps: ApiDeps): ApiServices {
     cache: deviceCache(deps.redis, deps.namespace),
     checkpoints: checkpointGate(db, options.readWaitMs),
     gate: {
-      keys: keyVerifier(db, deps.logger, options.keyCacheMs),
-      limiter: options.rateLimitPerSecond > 0 ? rateLimiter(options.rateLimitPerSecond) : undefined,
-      rateLimitPerSecond: options.rateLimitPerSecond,
-      failures:
-        options.authFailuresPerMinute > 0
-          ? rateLimiter(
-              options.authFailuresPerMinute / 60,
-              undefined,
-              options.authFailuresPerMinute,
-            )
-          : undefined,
-      failuresPerMinute: options.authFailuresPerMinute,
-      trustedProxies: options.trustedProxies,
+      ...keyGate({
+        keys,
+        rateLimitPerSecond: options.rateLimitPerSecond,
+        failuresPerMinute: options.authFailuresPerMinute,
+        trustedProxies: options.trustedProxies,
+      }),
+      keys,
     },
   };
 }

@@ -1,18 +1,25 @@
+import { mountRoutes, openApiDocument, type Route, type RouteEnv, urlGuard } from "@uaip/http-kit";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { apiRoutes } from "./api-routes.ts";
 import { type ApiServices, apiServices } from "./api-services.ts";
+import { dependencyProblems } from "./dependency-problems.ts";
 import type { ApiDeps } from "./deps.ts";
-import { errorHandler } from "./error-handler.ts";
+import { readWaits } from "./metrics/api-metrics.ts";
 import { useFleetMetricsSource } from "./metrics/fleet-metrics.ts";
 import { httpMetrics } from "./metrics/http-metrics.ts";
-import { mountRoutes } from "./mount-routes.ts";
 import { docsRoutes } from "./openapi/docs-routes.ts";
-import { openApiDocument } from "./openapi/openapi-document.ts";
-import { problemResponse } from "./problem.ts";
-import type { ApiEnv, Route } from "./route-spec.ts";
-import { urlGuard } from "./url-guard.ts";
+
+const tagDocs: Record<string, string> = {
+  devices: "The fleet's devices: current state, history, telemetry, time travel",
+  commands: "Commands sent to devices and their lifecycle",
+  fleet: "Fleet-wide counts and the projections behind every answer",
+  events: "Live device events",
+  keys: "API keys (admin)",
+  health: "Liveness, readiness, metrics",
+  docs: "This document and its docs page",
+};
 
 /**
  * Every route this app serves: the API's, those given in `deps.routes`, the docs. A method
@@ -31,27 +38,34 @@ export function allRoutes(s: ApiServices, document: () => Record<string, unknown
 
 /**
  * The HTTP API as a Hono app, with no socket: `app.request()` drives it in tests, and
- * `listen()` in server.ts puts it on a port.
+ * `listen()` in server.ts puts it on a port. Its routes are mounted by @uaip/http-kit,
+ * over this process's key store, checkpoints and NATS link.
  *
  * @example
  * const app = createApp({ namespace, db, redis, nc, jsm, logger, options: { auth: "off" } });
  * const res = await app.request("/api/v1/devices?status=online");
  */
-export function createApp(deps: ApiDeps): Hono<ApiEnv> {
+export function createApp(deps: ApiDeps): Hono<RouteEnv> {
   const s = apiServices(deps);
   useFleetMetricsSource({ ...deps, db: s.db });
   let doc: Record<string, unknown> | undefined;
   const routes = allRoutes(s, () => {
     doc ??= openApiDocument(routes, {
-      title: "UAIP Hub API",
-      version: "0.1.0",
-      description:
-        "The operators' API of UAIP Hub: queries over the projections of the event log, read-your-writes, live events, API keys. Errors are application/problem+json.",
+      info: {
+        title: "UAIP Hub API",
+        version: "0.1.0",
+        description:
+          "The operators' API of UAIP Hub: queries over the projections of the event log, read-your-writes, live events, API keys. Errors are application/problem+json.",
+      },
+      tags: tagDocs,
+      errors: {
+        503: "A dependency is unreachable (`type` says which: postgres-unavailable, nats-unavailable), or a projection stayed behind `X-Min-Sequence`; retry after `Retry-After` seconds",
+      },
     });
     return doc;
   });
 
-  const app = new Hono<ApiEnv>();
+  const app = new Hono<RouteEnv>();
   app.use(requestId());
   app.use(httpMetrics());
   app.use(urlGuard());
@@ -72,15 +86,25 @@ export function createApp(deps: ApiDeps): Hono<ApiEnv> {
       }),
     );
   }
-  mountRoutes(app, routes, s);
-  app.notFound((c) =>
-    problemResponse(c, {
-      type: "https://uaip.dev/problems/not-found",
-      title: "Not found",
-      status: 404,
-      detail: `no route ${c.req.method} ${c.req.path}`,
-    }),
-  );
-  app.onError(errorHandler(deps.logger));
+  mountRoutes(app, routes, {
+    namespace: deps.namespace,
+    ...(s.options.auth === "required" && { auth: s.gate }),
+    bodyLimitBytes: s.options.bodyLimitBytes,
+    requestTimeoutMs: s.options.requestTimeoutMs,
+    timeoutReason: "the read models' database or NATS is slow or unreachable",
+    waitForProjections: async (reads, minSeq) => {
+      const started = performance.now();
+      try {
+        await s.checkpoints.require(reads, minSeq);
+        readWaits.observe({ outcome: "caught_up" }, (performance.now() - started) / 1000);
+      } catch (err) {
+        readWaits.observe({ outcome: "behind" }, (performance.now() - started) / 1000);
+        throw err;
+      }
+    },
+    requireNats: () => s.nats.require(),
+    problems: [dependencyProblems(deps.logger)],
+    logger: deps.logger,
+  });
   return app;
 }

@@ -1,4 +1,4 @@
-import { problems } from "./problem.ts";
+import { problems } from "@uaip/http-kit";
 
 /**
  * Opaque page cursors: the sort key of the last item given, as base64url JSON. The order

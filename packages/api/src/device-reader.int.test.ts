@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cacheKeys, deviceCache, readDevices, redisProjectionTarget } from "@uaip/cache";
 import { createEvent, type DeviceEvent, streamName } from "@uaip/events";
+import type { RouteEnv } from "@uaip/http-kit";
 import { ensureLocalServices, freePort, type LocalServices } from "@uaip/local-services";
 import { createRedis } from "@uaip/platform";
 import { devicesProjection } from "@uaip/projections";
@@ -13,14 +14,13 @@ import type { Redis } from "ioredis";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "./app.ts";
-import type { ApiEnv } from "./route-spec.ts";
 
 // FLUSHALL wipes a whole server, so this file runs its own redis-server on a free port.
 let t: TestHub;
 let services: LocalServices;
 let dataDir: string;
 let redis: Redis;
-let app: Hono<ApiEnv>;
+let app: Hono<RouteEnv>;
 const projectors: Projector[] = [];
 
 const DEVICES = 2_000;

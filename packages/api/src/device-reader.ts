@@ -1,11 +1,11 @@
 import { readSnapshots, type SnapshotRead, servesReads } from "@uaip/cache";
 import type { StreamKind } from "@uaip/events";
+import { problems } from "@uaip/http-kit";
 import type { DeviceRow } from "@uaip/projections";
 import { sql } from "kysely";
 import type { ApiServices } from "./api-services.ts";
 import { selectDeviceRows, toDeviceRow } from "./device-rows.ts";
 import { cacheHits, cacheMisses } from "./metrics/api-metrics.ts";
-import { problems } from "./problem.ts";
 
 /** The snapshots with the Redis checkpoint and replay marker, or nothing if Redis is unreachable. */
 async function fromCache(

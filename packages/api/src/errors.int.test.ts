@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { createEvent } from "@uaip/events";
+import { defineRoute, mountRoutes, type RouteEnv } from "@uaip/http-kit";
 import { createDatabase } from "@uaip/platform";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
@@ -8,9 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiOptions } from "./api-options.ts";
 import { apiServices } from "./api-services.ts";
 import { createApp } from "./app.ts";
-import { errorHandler } from "./error-handler.ts";
-import { mountRoutes } from "./mount-routes.ts";
-import { type ApiEnv, defineRoute } from "./route-spec.ts";
 import { type ApiTestHub, sampleDevice, startApiTestHub } from "./testing/api-test-hub.ts";
 
 let h: ApiTestHub;
@@ -108,7 +106,7 @@ describe("errors", () => {
       logger: t.logger,
       options: { auth: "off" },
     });
-    const app = new Hono<ApiEnv>();
+    const app = new Hono<RouteEnv>();
     app.use(requestId());
     mountRoutes(
       app,
@@ -130,9 +128,9 @@ describe("errors", () => {
           },
         }),
       ],
-      s,
+      // The kit's error handler, as the API's app has it.
+      { namespace: t.namespace, logger: t.logger },
     );
-    app.onError(errorHandler(t.logger));
     const res = await app.request("/boom", { headers: { "x-request-id": "req-42" } });
     expect(res.status).toBe(500);
     const text = await res.text();

@@ -1,6 +1,6 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { isNatsUnavailable } from "@uaip/platform";
-import { problems } from "./problem.ts";
+import { natsUnavailable } from "./dependency-problems.ts";
 
 /** What the API knows of its NATS connection, so routes that need the log fail fast. */
 export interface NatsLink {
@@ -51,7 +51,7 @@ export function natsLink(nc: NatsConnection): NatsLink {
         : down;
   const require = () => {
     const why = downReason();
-    if (why !== undefined) throw problems.natsUnavailable(why);
+    if (why !== undefined) throw natsUnavailable(why);
   };
   return {
     downReason,
@@ -63,7 +63,7 @@ export function natsLink(nc: NatsConnection): NatsLink {
         const drop = (reason: string) => {
           if (settled) return;
           settled = true;
-          reject(problems.natsUnavailable(reason));
+          reject(natsUnavailable(reason));
         };
         drops.add(drop);
         work().then(
@@ -81,7 +81,7 @@ export function natsLink(nc: NatsConnection): NatsLink {
             settled = true;
             reject(
               isNatsUnavailable(err)
-                ? problems.natsUnavailable(`${(err as Error).name}: ${(err as Error).message}`)
+                ? natsUnavailable(`${(err as Error).name}: ${(err as Error).message}`)
                 : err,
             );
           },

@@ -1,7 +1,7 @@
+import { defineRoute } from "@uaip/http-kit";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "./app.ts";
-import { defineRoute } from "./route-spec.ts";
 import { type ApiTestHub, sampleDevice, startApiTestHub } from "./testing/api-test-hub.ts";
 
 let h: ApiTestHub;

@@ -1,4 +1,5 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { mountRoutes, problems, type RouteEnv } from "@uaip/http-kit";
 import { connectNats } from "@uaip/platform";
 import { createTestHub, publishAll, sampleEvents, type TestHub } from "@uaip/testkit";
 import { Hono } from "hono";
@@ -8,15 +9,16 @@ import { openReplay } from "./open-replay.ts";
 import type { ReplayRecord } from "./replay-record.ts";
 
 let t: TestHub;
-let app: Hono;
+let app: Hono<RouteEnv>;
 
 beforeAll(async () => {
   t = await createTestHub();
   await publishAll(sampleEvents("h", 10, 1_200), (e) => t.publish(e));
-  app = new Hono().route(
-    "/api/v1/events",
-    eventsRoute({ js: t.js, jsm: t.jsm, namespace: t.namespace }),
-  );
+  // The declaration mounted by the HTTP kit, as the API mounts it (with no auth here).
+  app = new Hono<RouteEnv>();
+  mountRoutes(app, [eventsRoute({ log: { js: t.js, jsm: t.jsm, namespace: t.namespace } })], {
+    namespace: t.namespace,
+  });
 });
 afterAll(() => t?.close());
 
@@ -84,18 +86,22 @@ describe("events route", () => {
     const jsm = await jetstreamManager(nc);
     await nc.close();
     let seen: Error | undefined;
-    // Delegated to with request(), as @uaip/api does: the route's own app answers.
-    const events = eventsRoute({ js, jsm, namespace: t.namespace });
-    const host = new Hono()
-      .get("/api/v1/events", (c) => events.request(`/${new URL(c.req.url).search}`))
-      .onError((err, c) => {
-        seen = err;
-        return c.json({ status: 503 }, 503);
-      });
+    // Mounted beside the host app's own error mapping, as @uaip/api maps a NATS failure to 503.
+    const host = new Hono<RouteEnv>();
+    mountRoutes(host, [eventsRoute({ log: { js, jsm, namespace: t.namespace } })], {
+      namespace: t.namespace,
+      problems: [
+        (err) => {
+          seen = err as Error;
+          return problems.unavailable("the event log is not reachable");
+        },
+      ],
+    });
     const res = await host.request("/api/v1/events?limit=1");
     expect(res.status).toBe(503);
     expect(seen?.name).toBe("ClosedConnectionError");
-    // A bad query is still the route's own 400.
+    // A bad query is still the route's own 400, whether its schema or the planner finds it.
     expect((await host.request("/api/v1/events?limit=0")).status).toBe(400);
+    expect((await host.request("/api/v1/events?stream=orders")).status).toBe(400);
   });
 });

@@ -1,10 +1,11 @@
-import { Hono } from "hono";
-import { isReplayQueryError, ReplayQueryError } from "./errors.ts";
+import { defineRoute, type Route } from "@uaip/http-kit";
+import * as v from "valibot";
+import { EventsQuerySchema } from "./events-query.ts";
 import type { LogDeps } from "./log-deps.ts";
 import { ndjsonFormat } from "./ndjson-format.ts";
-import { openReplay } from "./open-replay.ts";
-import type { QueryFieldNames, ReplayQuery } from "./replay-plan.ts";
-import { parseTimeSpec } from "./time-spec.ts";
+import { openReplay, type Replay } from "./open-replay.ts";
+import type { QueryFieldNames } from "./replay-plan.ts";
+import { replayProblem } from "./replay-problem.ts";
 
 /** Query parameter names of `GET /api/v1/events`, as errors name them. */
 export const apiFieldNames: QueryFieldNames = {
@@ -18,119 +19,102 @@ export const apiFieldNames: QueryFieldNames = {
   limit: "limit",
 };
 
-const DEFAULT_LIMIT = 1_000;
-const MAX_LIMIT = 10_000;
 const CHUNK_CHARS = 16 * 1024;
 
-function positiveInt(value: string | undefined, field: string): number | undefined {
-  if (value === undefined || value === "") return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new ReplayQueryError(field, "integer", `must be a whole number ≥ 1 (got "${value}")`);
-  return n;
-}
-
-/** Reads the query string into a ReplayQuery (a page: `limit` defaults to 1000, at most 10000). */
-export function eventsQuery(
-  q: (name: string) => string | undefined,
-  all: (name: string) => string[],
-): ReplayQuery {
-  const limit = positiveInt(q("limit"), "limit") ?? DEFAULT_LIMIT;
-  if (limit > MAX_LIMIT)
-    throw new ReplayQueryError("limit", "max", `must be at most ${MAX_LIMIT} (got ${limit})`);
-  const types = all("type")
-    .flatMap((t) => t.split(","))
-    .map((t) => t.trim())
-    .filter(Boolean);
-  const since = q("since");
-  const until = q("until");
-  const fromSeq = positiveInt(q("from_seq"), "from_seq");
-  const toSeq = positiveInt(q("to_seq"), "to_seq");
-  return {
-    limit,
-    ...(q("stream") ? { stream: q("stream") } : {}),
-    ...(q("device") ? { device: q("device") } : {}),
-    ...(types.length > 0 ? { types } : {}),
-    ...(fromSeq !== undefined ? { fromSeq } : {}),
-    ...(toSeq !== undefined ? { toSeq } : {}),
-    ...(since ? { since: parseTimeSpec(since, "since") } : {}),
-    ...(until ? { until: parseTimeSpec(until, "until") } : {}),
-  };
+export interface EventsRouteDeps {
+  /** The log to read (or the promise of it, while the host's JetStream manager is made). */
+  readonly log: LogDeps | PromiseLike<LogDeps>;
+  /**
+   * Runs the opening of each replay, e.g. so that a NATS connection dropping meanwhile fails
+   * the request at once (the API's `NatsLink.whileUp`); a replay opened too late is given
+   * to `onLate`, which closes it. Default: the opening as is.
+   */
+  readonly guard?: (open: () => Promise<Replay>, onLate: (late: Replay) => void) => Promise<Replay>;
 }
 
 /**
- * `GET /` of the events API, to mount at `/api/v1/events` behind the `read` scope: the same
- * filters as `uaip replay` (`stream`, `device` id or glob, `type` (repeat or comma-separate),
- * `from_seq`, `to_seq`, `since`, `until` as ISO times or durations like `6h`, `limit` ≤ 10000,
- * default 1000), streamed as NDJSON. The body is pulled from the log only as fast as the
- * client reads it. The last line is not an event but the page's end:
- * `{"next": <from_seq of the next page>}`, or `{"next": null}` once the log's end was reached.
- * A bad parameter is a 400 `application/problem+json` naming it; any other failure (NATS
- * unreachable) is thrown to the host app's error handler.
+ * `GET /api/v1/events`, declared for the HTTP kit: the same filters as `uaip replay`
+ * (`stream`, `device` id or glob, `type` (repeat or comma-separate), `from_seq`, `to_seq`,
+ * `since`, `until` as ISO times or durations like `6h`, `limit` ≤ 10000, default 1000),
+ * streamed as NDJSON. The body is pulled from the log only as fast as the client reads it.
+ * The last line is not an event but the page's end: `{"next": <from_seq of the next
+ * page>}`, or `{"next": null}` once the log's end was reached. A bad parameter is a 400
+ * problem naming it (the query's schema, or the replay planner's ReplayQueryError); any
+ * other failure (NATS unreachable) goes to the app's error handler.
  *
  * @example
- * app.route("/api/v1/events", eventsRoute({ js, jsm, namespace }));
+ * mountRoutes(app, [eventsRoute({ log: { js, jsm, namespace } })], { namespace });
  * // GET /api/v1/events?device=thermo-*&type=device.status_changed&since=6h&limit=500
  */
-export function eventsRoute(deps: LogDeps): Hono {
-  // Errors other than a bad query (NATS unreachable) go to the host app's error handler,
-  // which knows how to answer them (503), rather than to Hono's plain-text 500.
-  const app = new Hono().onError((err) => {
-    throw err;
-  });
-  return app.get("/", async (c) => {
-    let query: ReplayQuery;
-    let replay: Awaited<ReturnType<typeof openReplay>>;
-    try {
-      query = eventsQuery(
-        (name) => c.req.query(name),
-        (name) => c.req.queries(name) ?? [],
-      );
-      replay = await openReplay(deps, query, { names: apiFieldNames, batch: 256 });
-    } catch (err) {
-      if (!isReplayQueryError(err)) throw err;
-      return c.body(
-        JSON.stringify({
-          type: "https://uaip.dev/problems/validation",
-          title: "Invalid request",
-          status: 400,
-          detail: `query: ${err.field} (${err.rule}): ${err.detail}`,
-          errors: [{ field: err.field, rule: err.rule, message: err.detail }],
-        }),
-        400,
-        { "content-type": "application/problem+json" },
-      );
-    }
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const iterator = replay.records[Symbol.asyncIterator]();
-    const encoder = new TextEncoder();
-    let count = 0;
-    let lastSeq = 0;
-    const body = new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          let chunk = "";
-          while (chunk.length < CHUNK_CHARS) {
-            const next = await iterator.next();
-            if (next.done) {
-              const more = count >= limit;
-              chunk += `${JSON.stringify({ next: more ? lastSeq + 1 : null })}\n`;
-              controller.enqueue(encoder.encode(chunk));
-              controller.close();
-              return;
-            }
-            count++;
-            lastSeq = next.value.seq;
-            chunk += `${ndjsonFormat.line(next.value)}\n`;
-          }
-          controller.enqueue(encoder.encode(chunk));
-        },
-        async cancel() {
-          await iterator.return?.(undefined);
-        },
+export function eventsRoute(deps: EventsRouteDeps): Route {
+  return defineRoute({
+    method: "get",
+    path: "/api/v1/events",
+    operationId: "listEvents",
+    summary: "Events from the log (NDJSON)",
+    description:
+      'The same filters as `uaip replay`, streamed as one JSON event per line as fast as the client reads. The last line is `{"next": <from_seq of the next page>}`, or `{"next": null}` at the end of the log.',
+    tag: "events",
+    scope: "read",
+    query: EventsQuerySchema,
+    listQuery: ["type"],
+    needsNats: true,
+    responses: {
+      200: {
+        description: "One event per line, then the page's end",
+        contentType: ndjsonFormat.contentType,
+        schema: v.string(),
       },
-      { highWaterMark: 1 },
-    );
-    return c.body(body, 200, { "content-type": ndjsonFormat.contentType });
+      503: { description: "NATS (the event log) is not reachable; retry after `Retry-After`" },
+    },
+    problems: replayProblem,
+    handler: async (c, { query }) => {
+      const log = await deps.log;
+      // The replay opens its consumer before answering: a late one is closed unread.
+      const open = () => openReplay(log, query, { names: apiFieldNames, batch: 256 });
+      const replay = await (deps.guard?.(open, closeUnread) ?? open());
+      return c.body(ndjsonPage(replay, query.limit), 200, {
+        "content-type": ndjsonFormat.contentType,
+      });
+    },
   });
+}
+
+function closeUnread(replay: Replay): void {
+  void replay.records[Symbol.asyncIterator]()
+    .return?.(undefined)
+    ?.catch(() => {});
+}
+
+/** The records as NDJSON, pulled as the client reads, then the line naming the next page. */
+function ndjsonPage(replay: Replay, limit: number): ReadableStream<Uint8Array> {
+  const iterator = replay.records[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  let count = 0;
+  let lastSeq = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let chunk = "";
+        while (chunk.length < CHUNK_CHARS) {
+          const next = await iterator.next();
+          if (next.done) {
+            const more = count >= limit;
+            chunk += `${JSON.stringify({ next: more ? lastSeq + 1 : null })}\n`;
+            controller.enqueue(encoder.encode(chunk));
+            controller.close();
+            return;
+          }
+          count++;
+          lastSeq = next.value.seq;
+          chunk += `${ndjsonFormat.line(next.value)}\n`;
+        }
+        controller.enqueue(encoder.encode(chunk));
+      },
+      async cancel() {
+        await iterator.return?.(undefined);
+      },
+    },
+    { highWaterMark: 1 },
+  );
 }

@@ -21,7 +21,9 @@ export {
   RestoreRefusedError,
   SnapshotTransferError,
 } from "./errors.ts";
-export { apiFieldNames, eventsQuery, eventsRoute } from "./events-route.ts";
+export { EventsPageDefault, EventsPageMax, EventsQuerySchema } from "./events-query.ts";
+export type { EventsRouteDeps } from "./events-route.ts";
+export { apiFieldNames, eventsRoute } from "./events-route.ts";
 export type { ExportReport } from "./export-records.ts";
 export { exportRecords } from "./export-records.ts";
 export { fileSha256 } from "./file-sha256.ts";
@@ -45,6 +47,7 @@ export type {
   StreamExtent,
 } from "./replay-plan.ts";
 export { cliFieldNames, planReplay, replayStreamKind } from "./replay-plan.ts";
+export { replayProblem } from "./replay-problem.ts";
 export type { DeadLetterInfo, ReplayRecord } from "./replay-record.ts";
 export { subjectFacts, toReplayRecord } from "./replay-record.ts";
 export type {

@@ -21,7 +21,7 @@ export {
   UnknownDeviceError,
   VersionMismatchError,
 } from "./write-errors.ts";
-export { toProblem } from "./write-problems.ts";
+export { writeProblem } from "./write-problems.ts";
 export { WriteBodyLimitBytes, writeRouteSpecs } from "./write-route-specs.ts";
 export type {
   CancelCommandInput,

@@ -1,4 +1,4 @@
-import { HttpProblem, problems } from "@uaip/api";
+import { HttpProblem, ProblemTypeBase, problems } from "@uaip/http-kit";
 import {
   CommandFinalError,
   CommandNotSupportedError,
@@ -12,18 +12,19 @@ import {
   VersionMismatchError,
 } from "./write-errors.ts";
 
-const base = "https://uaip.dev/problems/";
-
 const problem = (slug: string, title: string, status: number, detail: string, extra = {}) =>
-  new HttpProblem({ type: `${base}${slug}`, title, status, detail, ...extra });
+  new HttpProblem({ type: `${ProblemTypeBase}${slug}`, title, status, detail, ...extra });
 
 /**
  * The HTTP problem for a write error: 400 bad input, 404 unknown device or command, 409
  * conflict (exists, decommissioned, already ended), 412 stale If-Match, 422 command not
- * supported or Idempotency-Key reused, 503 projection behind. Anything else is rethrown
- * as is, for the app's error handler.
+ * supported or Idempotency-Key reused, 503 projection behind; `undefined` for any other
+ * error. The write routes declare it, so the app's one error handler answers with it.
+ *
+ * @example
+ * errorHandler({ problems: [writeProblem] });
  */
-export function toProblem(err: unknown): unknown {
+export function writeProblem(err: unknown): HttpProblem | undefined {
   if (err instanceof InvalidInputError) return problems.validation(err.issues, err.where);
   if (err instanceof UnknownDeviceError || err instanceof UnknownCommandError)
     return problems.notFound(err.message);
@@ -57,5 +58,5 @@ export function toProblem(err: unknown): unknown {
     });
   if (err instanceof ProjectionBehindError)
     return problems.unavailable(err.message, { projection: err.projection, wanted: err.wanted });
-  return err;
+  return undefined;
 }

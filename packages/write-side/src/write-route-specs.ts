@@ -1,5 +1,5 @@
-import { type ApiContext, defineRoute, type Route } from "@uaip/api";
-import { CommandIdSchema, DeviceRegisteredData } from "@uaip/events";
+import { CommandIdSchema } from "@uaip/events";
+import { defineRoute, type Route, type RouteContext } from "@uaip/http-kit";
 import * as v from "valibot";
 import { cancelCommand } from "./cancel-command.ts";
 import { decommissionDevice } from "./decommission-device.ts";
@@ -7,7 +7,14 @@ import { issueCommand } from "./issue-command.ts";
 import { registerDevice, type Stored } from "./register-device.ts";
 import { updateDevice } from "./update-device.ts";
 import type { WriteDeps } from "./write-deps.ts";
-import { toProblem } from "./write-problems.ts";
+import { writeProblem } from "./write-problems.ts";
+import {
+  CommandCancelledSchema,
+  CommandIssuedSchema,
+  DeviceDecommissionedSchema,
+  DeviceRegisteredSchema,
+  DeviceUpdatedSchema,
+} from "./write-responses.ts";
 import {
   CancelCommandBody,
   DecommissionDeviceBody,
@@ -21,84 +28,6 @@ import {
 
 /** Largest body a write takes: the streams' largest message (64 KiB). Larger: 413. */
 export const WriteBodyLimitBytes = 64 * 1024;
-
-const time = v.pipe(v.string(), v.isoTimestamp());
-
-/** Where a write was stored; `X-Stream-Sequence: <stream>:<seq>` says the same. */
-const StoredEntries = {
-  stream: v.pipe(v.string(), v.description("The stream the event was stored in")),
-  seq: v.pipe(
-    v.number(),
-    v.integer(),
-    v.description("Its sequence there: send `<stream>:<seq>` as X-Min-Sequence to read it back"),
-  ),
-};
-
-const DeviceRegisteredSchema = v.pipe(
-  v.object({
-    ...StoredEntries,
-    device: v.object({
-      id: v.string(),
-      ...DeviceRegisteredData.entries,
-      registeredAt: time,
-      version: v.pipe(v.number(), v.integer(), v.description("What If-Match compares to")),
-    }),
-  }),
-  v.title("DeviceRegistered"),
-);
-
-const DeviceUpdatedSchema = v.pipe(
-  v.object({
-    ...StoredEntries,
-    deviceId: v.string(),
-    changes: v.pipe(v.record(v.string(), v.unknown()), v.description("The fields changed")),
-  }),
-  v.title("DeviceUpdated"),
-);
-
-const DeviceDecommissionedSchema = v.pipe(
-  v.object({
-    ...StoredEntries,
-    deviceId: v.string(),
-    decommissionedAt: time,
-    alreadyDecommissioned: v.pipe(
-      v.boolean(),
-      v.description("True when this answers an earlier decommissioning (stored once)"),
-    ),
-  }),
-  v.title("DeviceDecommissioned"),
-);
-
-const CommandIssuedSchema = v.pipe(
-  v.object({
-    ...StoredEntries,
-    commandId: v.string(),
-    deviceId: v.string(),
-    name: v.string(),
-    params: v.record(v.string(), v.unknown()),
-    expiresAt: time,
-    created: v.pipe(
-      v.boolean(),
-      v.description("False when the Idempotency-Key found the command issued before"),
-    ),
-    state: v.literal("issued"),
-  }),
-  v.title("CommandIssued"),
-);
-
-const CommandCancelledSchema = v.pipe(
-  v.object({
-    ...StoredEntries,
-    commandId: v.string(),
-    deviceId: v.string(),
-    alreadyCancelled: v.pipe(
-      v.boolean(),
-      v.description("True when this answers an earlier cancellation (stored once)"),
-    ),
-    state: v.literal("cancelled"),
-  }),
-  v.title("CommandCancelled"),
-);
 
 const DevicePath = v.object({ id: DeviceIdSchema });
 const CommandPath = v.object({ id: CommandIdSchema });
@@ -116,8 +45,9 @@ const CommandPath = v.object({ id: CommandIdSchema });
  *
  * Every write answers with the stream sequence it was stored at, also as the header
  * `X-Stream-Sequence: <stream>:<seq>`, which a read can send back as `X-Min-Sequence`.
- * Errors are HttpProblems (problem+json naming the field). Reading a command, and waiting
- * for its outcome, is the API's own `GET /api/v1/commands/{id}?wait=`.
+ * Errors are the write errors, which each route declares as problems (`writeProblem`) for the
+ * app's error handler: problem+json naming the field. Reading a command, and waiting for its
+ * outcome, is the API's own `GET /api/v1/commands/{id}?wait=`.
  *
  * @example
  * createApp({ ...deps, routes: (s) => writeRouteSpecs({ ...s.deps, db: s.db }) });
@@ -135,17 +65,17 @@ export function writeRouteSpecs(deps: WriteDeps): Route[] {
       scope: "write",
       body: RegisterDeviceBody,
       bodyLimitBytes: WriteBodyLimitBytes,
+      problems: writeProblem,
       responses: {
         201: { description: "Registered", schema: DeviceRegisteredSchema },
         409: { description: "A device with this id was registered before" },
       },
-      handler: (c, { body }) =>
-        answer(async () => {
-          const r = await registerDevice(deps, body);
-          c.header("location", `${c.req.path.replace(/\/$/, "")}/${r.device.id}`);
-          c.header("etag", `"${r.seq}"`);
-          return c.json(written(c, r), 201);
-        }),
+      handler: async (c, { body }) => {
+        const r = await registerDevice(deps, body);
+        c.header("location", `${c.req.path.replace(/\/$/, "")}/${r.device.id}`);
+        c.header("etag", `"${r.seq}"`);
+        return c.json(written(c, r), 201);
+      },
     }),
     defineRoute({
       method: "patch",
@@ -167,18 +97,18 @@ export function writeRouteSpecs(deps: WriteDeps): Route[] {
       }),
       body: UpdateDeviceBody,
       bodyLimitBytes: WriteBodyLimitBytes,
+      problems: writeProblem,
       responses: {
         200: { description: "Changed", schema: DeviceUpdatedSchema },
         404: { description: "No such device" },
         409: { description: "The device was decommissioned" },
         412: { description: "The device changed after the If-Match version" },
       },
-      handler: (c, { params, headers, body }) =>
-        answer(async () => {
-          const r = await updateDevice(deps, params.id, body, headers["if-match"]);
-          c.header("etag", `"${r.seq}"`);
-          return c.json(written(c, r), 200);
-        }),
+      handler: async (c, { params, headers, body }) => {
+        const r = await updateDevice(deps, params.id, body, headers["if-match"]);
+        c.header("etag", `"${r.seq}"`);
+        return c.json(written(c, r), 200);
+      },
     }),
     defineRoute({
       method: "delete",
@@ -192,15 +122,15 @@ export function writeRouteSpecs(deps: WriteDeps): Route[] {
       params: DevicePath,
       body: v.optional(DecommissionDeviceBody, {}),
       bodyLimitBytes: WriteBodyLimitBytes,
+      problems: writeProblem,
       responses: {
         200: { description: "Decommissioned", schema: DeviceDecommissionedSchema },
         404: { description: "No such device" },
       },
-      handler: (c, { params, body }) =>
-        answer(async () => {
-          const r = await decommissionDevice(deps, params.id, body);
-          return c.json(written(c, r), 200);
-        }),
+      handler: async (c, { params, body }) => {
+        const r = await decommissionDevice(deps, params.id, body);
+        return c.json(written(c, r), 200);
+      },
     }),
     defineRoute({
       method: "post",
@@ -222,6 +152,7 @@ export function writeRouteSpecs(deps: WriteDeps): Route[] {
       }),
       body: IssueCommandBody,
       bodyLimitBytes: WriteBodyLimitBytes,
+      problems: writeProblem,
       responses: {
         202: { description: "Issued", schema: CommandIssuedSchema },
         404: { description: "No such device" },
@@ -231,19 +162,18 @@ export function writeRouteSpecs(deps: WriteDeps): Route[] {
             "The device does not declare this command, or the Idempotency-Key was used for another command",
         },
       },
-      handler: (c, { params, headers, body }) =>
-        answer(async () => {
-          const r = await issueCommand(
-            deps,
-            params.id,
-            body,
-            headers["idempotency-key"],
-            c.get("apiKey")?.name,
-          );
-          c.header("location", `${c.req.path.split("/devices/")[0]}/commands/${r.commandId}`);
-          if (!r.created) c.header("idempotent-replayed", "true");
-          return c.json({ ...written(c, r), state: "issued" }, 202);
-        }),
+      handler: async (c, { params, headers, body }) => {
+        const r = await issueCommand(
+          deps,
+          params.id,
+          body,
+          headers["idempotency-key"],
+          c.get("apiKey")?.name,
+        );
+        c.header("location", `${c.req.path.split("/devices/")[0]}/commands/${r.commandId}`);
+        if (!r.created) c.header("idempotent-replayed", "true");
+        return c.json({ ...written(c, r), state: "issued" }, 202);
+      },
     }),
     defineRoute({
       method: "post",
@@ -257,30 +187,21 @@ export function writeRouteSpecs(deps: WriteDeps): Route[] {
       params: CommandPath,
       body: v.optional(CancelCommandBody, {}),
       bodyLimitBytes: WriteBodyLimitBytes,
+      problems: writeProblem,
       responses: {
         202: { description: "Cancelled", schema: CommandCancelledSchema },
         404: { description: "No such command" },
         409: { description: "The command already ended (completed, failed or expired)" },
       },
-      handler: (c, { params, body }) =>
-        answer(async () => {
-          const r = await cancelCommand(deps, params.id, body);
-          return c.json({ ...written(c, r), state: "cancelled" }, 202);
-        }),
+      handler: async (c, { params, body }) => {
+        const r = await cancelCommand(deps, params.id, body);
+        return c.json({ ...written(c, r), state: "cancelled" }, 202);
+      },
     }),
   ];
 }
 
-/** The write errors as HTTP problems (400, 404, 409, 412, 422, 503). */
-async function answer(work: () => Promise<Response>): Promise<Response> {
-  try {
-    return await work();
-  } catch (err) {
-    throw toProblem(err);
-  }
-}
-
-function written<T extends Stored>(c: ApiContext, r: T): T {
+function written<T extends Stored>(c: RouteContext, r: T): T {
   c.header("x-stream-sequence", `${r.stream}:${r.seq}`);
   return r;
 }

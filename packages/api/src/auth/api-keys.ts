@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
+import type { Scope } from "@uaip/http-kit";
 import type { ApiKeysTable } from "@uaip/migrations";
 import type { Db } from "@uaip/platform";
 import { type Selectable, sql } from "kysely";
-import type { Scope } from "../route-spec.ts";
 
 /** A key as listed: never the key itself, which only its creator saw once. */
 export interface ApiKeyInfo {

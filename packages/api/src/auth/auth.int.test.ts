@@ -1,9 +1,9 @@
+import { defineRoute, type Scope } from "@uaip/http-kit";
 import { waitFor } from "@uaip/testkit";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiOptions } from "../api-options.ts";
 import { createApp } from "../app.ts";
-import { defineRoute, type Scope } from "../route-spec.ts";
 import { type ApiTestHub, sampleDevice, startApiTestHub } from "../testing/api-test-hub.ts";
 import { createApiKey, listApiKeys, revokeApiKey } from "./api-keys.ts";
 

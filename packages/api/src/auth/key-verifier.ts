@@ -1,6 +1,6 @@
 import type { Db, Logger } from "@uaip/platform";
 import { isDatabaseUnavailable } from "../database-errors.ts";
-import { problems } from "../problem.ts";
+import { postgresUnavailable } from "../dependency-problems.ts";
 import { type ApiKeyInfo, findApiKey, touchApiKey } from "./api-keys.ts";
 
 /** Checks presented keys, trusting a verified one for `cacheMs` so a request costs no query. */
@@ -90,9 +90,7 @@ export function keyVerifier(db: Db, logger: Logger, cacheMs: number): KeyVerifie
       );
       return known;
     }
-    throw problems.postgresUnavailable(
-      "this API key was not verified before and cannot be checked now",
-    );
+    throw postgresUnavailable("this API key was not verified before and cannot be checked now");
   };
 
   return {

@@ -1,7 +1,6 @@
 import type { StreamKind } from "@uaip/events";
+import { type ProjectionRef, problems } from "@uaip/http-kit";
 import type { Db } from "@uaip/platform";
-import { problems } from "../problem.ts";
-import type { ProjectionRef } from "../route-spec.ts";
 
 /** Read-your-writes: holds a read until the projections behind it have passed a sequence. */
 export interface CheckpointGate {

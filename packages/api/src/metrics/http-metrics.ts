@@ -1,5 +1,5 @@
+import type { RouteEnv } from "@uaip/http-kit";
 import type { MiddlewareHandler } from "hono";
-import type { ApiEnv } from "../route-spec.ts";
 import { httpDuration, httpRequests } from "./api-metrics.ts";
 
 type Children = {
@@ -12,7 +12,7 @@ type Children = {
  * the label set; `unmatched` for 404s) and status. The labelled children are kept per
  * combination, sparing a label hash per request on the hot path.
  */
-export function httpMetrics(): MiddlewareHandler<ApiEnv> {
+export function httpMetrics(): MiddlewareHandler<RouteEnv> {
   const children = new Map<string, Children>();
   return async function httpMetricsMiddleware(c, next) {
     const started = performance.now();

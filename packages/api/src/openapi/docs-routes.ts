@@ -1,9 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { defineRoute, problems, type Route } from "@uaip/http-kit";
 import * as v from "valibot";
-import { problems } from "../problem.ts";
-import { defineRoute, type Route } from "../route-spec.ts";
 
 // Swagger UI ships as files in an npm package: the hub serves them itself, so the docs
 // page works with no network beyond the hub.

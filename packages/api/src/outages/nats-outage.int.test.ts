@@ -1,9 +1,9 @@
+import { defineRoute } from "@uaip/http-kit";
 import { waitFor } from "@uaip/testkit";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiServices } from "../api-services.ts";
 import { createApp } from "../app.ts";
-import { defineRoute } from "../route-spec.ts";
 import { sampleDevice } from "../testing/api-test-hub.ts";
 import { type PrivateServiceHub, startPrivateServiceHub } from "../testing/private-service-hub.ts";
 

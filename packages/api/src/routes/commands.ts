@@ -1,4 +1,5 @@
 import { CommandIdSchema } from "@uaip/events";
+import { defineRoute, problems, type Route } from "@uaip/http-kit";
 import { commandFromTable, commandsProjection } from "@uaip/projections";
 import { sql } from "kysely";
 import * as v from "valibot";
@@ -6,9 +7,7 @@ import type { ApiServices } from "../api-services.ts";
 import { isFinalState, readCommand, waitForCommand } from "../command-wait.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { assertDeviceKnown } from "../device-reader.ts";
-import { problems } from "../problem.ts";
 import { CursorSchema, limitSchema, pageSchema, WaitQuerySchema } from "../query-schemas.ts";
-import { defineRoute, type Route } from "../route-spec.ts";
 import { CommandStates, CommandViewSchema, commandView } from "../views/command-view.ts";
 import { DevicePath } from "./devices.ts";
 

@@ -1,13 +1,12 @@
 import { DeviceStatuses } from "@uaip/events";
+import { defineRoute, problems, type Route } from "@uaip/http-kit";
 import { deviceStatusHistoryProjection } from "@uaip/projections";
 import { sql } from "kysely";
 import * as v from "valibot";
 import type { ApiServices } from "../api-services.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { assertDeviceKnown } from "../device-reader.ts";
-import { problems } from "../problem.ts";
 import { CursorSchema, limitSchema, pageSchema, TimeQuerySchema } from "../query-schemas.ts";
-import { defineRoute, type Route } from "../route-spec.ts";
 import { DevicePath } from "./devices.ts";
 
 const HistoryQuery = v.strictObject({

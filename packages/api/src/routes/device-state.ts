@@ -1,8 +1,7 @@
 import { IsoTimeSchema } from "@uaip/events";
+import { defineRoute, problems, type Route } from "@uaip/http-kit";
 import * as v from "valibot";
 import type { ApiServices } from "../api-services.ts";
-import { problems } from "../problem.ts";
-import { defineRoute, type Route } from "../route-spec.ts";
 import { deviceAt, type Instant } from "../time-travel.ts";
 import { DeviceViewSchema, deviceView } from "../views/device-view.ts";
 import { DevicePath } from "./devices.ts";

@@ -1,12 +1,11 @@
 import { NameTokenSchema } from "@uaip/events";
+import { defineRoute, problems, type Route } from "@uaip/http-kit";
 import { telemetryProjection } from "@uaip/projections";
 import { sql } from "kysely";
 import * as v from "valibot";
 import type { ApiServices } from "../api-services.ts";
 import { assertDeviceKnown } from "../device-reader.ts";
-import { problems } from "../problem.ts";
 import { TimeQuerySchema } from "../query-schemas.ts";
-import { defineRoute, type Route } from "../route-spec.ts";
 import { DevicePath } from "./devices.ts";
 
 const buckets = { "1m": 60, "5m": 300, "1h": 3600, "1d": 86_400 } as const;

@@ -1,4 +1,5 @@
 import { DeviceIdSchema, DeviceStatuses, NameTokenSchema } from "@uaip/events";
+import { defineRoute, problems, type Route } from "@uaip/http-kit";
 import { devicesProjection } from "@uaip/projections";
 import { sql } from "kysely";
 import * as v from "valibot";
@@ -6,9 +7,7 @@ import type { ApiServices } from "../api-services.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { readDevicesById } from "../device-reader.ts";
 import { selectDeviceRows, toDeviceRow } from "../device-rows.ts";
-import { problems } from "../problem.ts";
 import { CursorSchema, limitSchema, pageSchema } from "../query-schemas.ts";
-import { defineRoute, type Route } from "../route-spec.ts";
 import { DeviceViewSchema, deviceView } from "../views/device-view.ts";
 
 export const DevicePath = v.object({ id: DeviceIdSchema });

@@ -1,10 +1,10 @@
 import { type StreamKind, StreamKinds, streamName } from "@uaip/events";
+import { defineRoute, type Route, type RouteContext } from "@uaip/http-kit";
 import { type ProjectionStatus, projectionStatus } from "@uaip/projector";
 import { sql } from "kysely";
 import * as v from "valibot";
 import type { ApiServices } from "../api-services.ts";
 import { projectionSources } from "../projection-sources.ts";
-import { type ApiContext, defineRoute, type Route } from "../route-spec.ts";
 
 type Check = {
   status: "up" | "down" | "degraded";
@@ -145,7 +145,7 @@ export function healthRoutes(s: ApiServices): Route[] {
     ]) as Promise<[Check, ...Check[]]>;
   };
 
-  const readiness = async (c: ApiContext) => {
+  const readiness = async (c: RouteContext) => {
     const [[nats, ...streams], postgres, redisCheck, projections] = await Promise.all([
       natsChecks(),
       timed(() => sql`select 1`.execute(s.db)),

@@ -1,8 +1,7 @@
+import { defineRoute, problems, type Route, Scopes } from "@uaip/http-kit";
 import * as v from "valibot";
 import type { ApiServices } from "../api-services.ts";
 import { createApiKey, listApiKeys, revokeApiKey } from "../auth/api-keys.ts";
-import { problems } from "../problem.ts";
-import { defineRoute, type Route, Scopes } from "../route-spec.ts";
 
 /** A label for people: 1-128 characters, no control characters (a NUL would not even store). */
 export const ApiKeyNameSchema = v.pipe(

@@ -1,7 +1,7 @@
+import { defineRoute, type Route } from "@uaip/http-kit";
 import { register } from "prom-client";
 import * as v from "valibot";
 import type { ApiServices } from "../api-services.ts";
-import { defineRoute, type Route } from "../route-spec.ts";
 
 /** `/metrics`: prom-client's default registry, the projector's metrics and the API's together. */
 export function metricsRoutes(s: ApiServices): Route[] {

@@ -1,8 +1,8 @@
+import { defineRoute, type Route } from "@uaip/http-kit";
 import { projectionStatus } from "@uaip/projector";
 import * as v from "valibot";
 import type { ApiServices } from "../api-services.ts";
 import { projectionSources } from "../projection-sources.ts";
-import { defineRoute, type Route } from "../route-spec.ts";
 
 export const ProjectionStatusSchema = v.pipe(
   v.object({

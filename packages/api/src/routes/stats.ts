@@ -1,7 +1,7 @@
+import { defineRoute, type Route } from "@uaip/http-kit";
 import { devicesProjection } from "@uaip/projections";
 import * as v from "valibot";
 import type { ApiServices } from "../api-services.ts";
-import { defineRoute, type Route } from "../route-spec.ts";
 
 const StatsSchema = v.pipe(
   v.object({

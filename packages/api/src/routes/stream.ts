@@ -1,7 +1,7 @@
 import { catalog, DeviceIdSchema, type EventType, EventTypes, NameTokenSchema } from "@uaip/events";
+import { defineRoute, type Route } from "@uaip/http-kit";
 import * as v from "valibot";
 import type { ApiServices } from "../api-services.ts";
-import { defineRoute, type Route } from "../route-spec.ts";
 import { openDeviceFeed } from "../sse/device-feed.ts";
 import { sseBody } from "../sse/sse-body.ts";
 

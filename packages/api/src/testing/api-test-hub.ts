@@ -1,5 +1,6 @@
 import { redisProjectionTarget } from "@uaip/cache";
 import { createEvent, type DeviceEvent, streamName } from "@uaip/events";
+import type { RouteEnv, Scope } from "@uaip/http-kit";
 import { projections } from "@uaip/projections";
 import { Projector, postgresTarget } from "@uaip/projector";
 import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
@@ -7,7 +8,6 @@ import type { Hono } from "hono";
 import type { ApiOptions } from "../api-options.ts";
 import { createApp } from "../app.ts";
 import { createApiKey } from "../auth/api-keys.ts";
-import type { ApiEnv, Scope } from "../route-spec.ts";
 
 /**
  * A test's own hub: isolated namespace, database and Redis prefix (testkit), the real
@@ -15,7 +15,7 @@ import type { ApiEnv, Scope } from "../route-spec.ts";
  */
 export interface ApiTestHub extends AsyncDisposable {
   readonly t: TestHub;
-  readonly app: Hono<ApiEnv>;
+  readonly app: Hono<RouteEnv>;
   readonly projectors: Projector[];
   /** A key with these scopes, created through the same code as `uaip keys create`. */
   key(...scopes: Scope[]): Promise<string>;

@@ -18,7 +18,9 @@ export interface HttpAnswer {
  * A test's own hub for the write side: an isolated namespace and database (testkit), the
  * real projectors (the Redis cache's too with `redisProjection`), and the API with the
  * write routes given through `deps.routes` (auth off unless `api` says otherwise), served
- * on a free port.
+ * on a free port. The write routes are tested as the hub serves them (read back through
+ * `GET /devices/{id}`, behind the API's keys), so this test helper, and only it, builds the
+ * app: `@uaip/api` is a devDependency of the write side, never imported by its library code.
  */
 export interface WriteTestHub extends AsyncDisposable {
   readonly t: TestHub;

@@ -1,5 +1,5 @@
 import { type StreamKind, StreamKinds, streamName } from "@uaip/events";
-import { problems } from "../problem.ts";
+import { problems } from "./problem.ts";
 
 /**
  * Parses what a reader asks to see: `<stream>:<seq>` entries, comma-separated, where the

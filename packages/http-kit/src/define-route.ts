@@ -1,24 +1,35 @@
 import type { StreamKind } from "@uaip/events";
 import type { Context } from "hono";
 import type * as v from "valibot";
-import type { ApiKeyInfo } from "./auth/api-keys.ts";
+import type { ProblemMapping } from "./error-handler.ts";
 
 /** What a key may do: `read` queries, `write` appends events, `admin` manages keys. */
 export const Scopes = ["read", "write", "admin"] as const;
 export type Scope = (typeof Scopes)[number];
 
-/** Hono's per-request variables in this API. */
-export type ApiEnv = {
+/** A key the authorize middleware verified: who is asking, and what they may do. */
+export interface VerifiedKey {
+  readonly id: string;
+  /** A label for people, e.g. recorded as who issued a command. */
+  readonly name: string;
+  readonly scopes: readonly Scope[];
+}
+
+/** Hono's per-request variables on an app whose routes the kit mounts. */
+export type RouteEnv = {
   Variables: {
+    /** Set by Hono's `requestId()` middleware, which the app installs first. */
     requestId: string;
     /** The verified key, when auth is on and the route needs one. */
-    apiKey?: ApiKeyInfo;
+    apiKey?: VerifiedKey;
     /** The route's OpenAPI path (`/api/v1/devices/{id}`): the `route` label of the HTTP metrics. */
     route?: string;
+    /** The request's parts, parsed by the route's schemas (see `requestInput`). */
+    input?: ParsedInput;
   };
 };
 
-export type ApiContext = Context<ApiEnv>;
+export type RouteContext = Context<RouteEnv>;
 
 type Schema = v.GenericSchema;
 type Out<S> = S extends Schema ? v.InferOutput<S> : undefined;
@@ -89,12 +100,26 @@ export interface RouteSpec<
    * the request deadline, so the wait is not cut while a stuck database still is.
    */
   readonly waitsUpToMs?: (input: RouteInput<P, Q, B, H>) => number;
-  /** Largest body this route takes, when below the API's `bodyLimitBytes` (larger: 413). */
+  /** Largest body this route takes, when below the app's `bodyLimitBytes` (larger: 413). */
   readonly bodyLimitBytes?: number;
+  /**
+   * Query parameters that hold comma-separated lists and may also be repeated: the schema
+   * gets every value joined with commas (`?type=a&type=b,c` as `?type=a,b,c`). Any other
+   * parameter sent twice counts once, its first value.
+   */
+  readonly listQuery?: readonly string[];
   /** Leave out of the OpenAPI document (the docs page's own assets). */
   readonly hidden?: boolean;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
-  readonly handler: (c: ApiContext, input: RouteInput<P, Q, B, H>) => Response | Promise<Response>;
+  /**
+   * The errors of the route's own package, as problems (the write side's conflicts, history's
+   * bad replay queries): mounting registers it with the app's one error handler.
+   */
+  readonly problems?: ProblemMapping;
+  readonly handler: (
+    c: RouteContext,
+    input: RouteInput<P, Q, B, H>,
+  ) => Response | Promise<Response>;
 }
 
 /** A route with its types erased, as the registry holds it. */
@@ -107,10 +132,10 @@ export type Route = Omit<
   readonly body?: Schema;
   readonly headers?: Schema;
   readonly waitsUpToMs?: (input: ParsedInput) => number;
-  readonly handler: (c: ApiContext, input: ParsedInput) => Response | Promise<Response>;
+  readonly handler: (c: RouteContext, input: ParsedInput) => Response | Promise<Response>;
 };
 
-/** The input as the mount layer builds it, before the route's types are put back. */
+/** The input as `requestInput` builds it, before the route's types are put back. */
 export interface ParsedInput {
   readonly params: unknown;
   readonly query: unknown;
@@ -128,7 +153,7 @@ export interface ParsedInput {
  *   summary: "One command", tag: "commands", scope: "read",
  *   params: v.object({ id: CommandIdSchema }),
  *   responses: { 200: { description: "the command", schema: CommandViewSchema } },
- *   handler: (c, { params }) => c.json(await findCommand(params.id)),
+ *   handler: async (c, { params }) => c.json(await findCommand(params.id)),
  * });
  */
 export function defineRoute<

@@ -1,10 +1,10 @@
 import { type JsonSchema, toJsonSchema } from "@valibot/to-json-schema";
 import * as v from "valibot";
-import type { Route } from "../route-spec.ts";
+import type { Route } from "./define-route.ts";
 
 type Json = Record<string, unknown>;
 
-/** The error body of every route, as problem.ts writes it. */
+/** The error body of every route, as `problemResponse` writes it. */
 export const ProblemSchema = v.pipe(
   v.object({
     type: v.string(),
@@ -25,16 +25,7 @@ export const ProblemSchema = v.pipe(
   v.description("RFC 9457 problem details; some problems add fields (e.g. `behind`, `retryAfter`)"),
 );
 
-const tagDocs: Record<string, string> = {
-  devices: "The fleet's devices: current state, history, telemetry, time travel",
-  commands: "Commands sent to devices and their lifecycle",
-  fleet: "Fleet-wide counts and the projections behind every answer",
-  events: "Live device events",
-  keys: "API keys (admin)",
-  health: "Liveness, readiness, metrics",
-  docs: "This document and its docs page",
-};
-
+/** What the kit itself may answer on a route, by status; an app may say more (its 503s). */
 const standardErrors: Record<number, string> = {
   400: "Invalid request: a malformed URL (bad percent-encoding, invalid UTF-8, a NUL) or a parameter, header or body breaking its rule; `errors` names each field and rule",
   401: "No valid API key (missing, unknown or revoked)",
@@ -44,7 +35,7 @@ const standardErrors: Record<number, string> = {
   415: "The body is not `application/json`, or the route takes no body and one was sent",
   429: "Over the key's rate limit, or too many invalid API keys from this client address; retry after `Retry-After` seconds",
   500: "Internal error (details are in the hub's log, under the request id)",
-  503: "A dependency is unreachable (`type` says which: postgres-unavailable, nats-unavailable), or a projection stayed behind `X-Min-Sequence`; retry after `Retry-After` seconds",
+  503: "A dependency is unreachable, or a projection stayed behind `X-Min-Sequence`; retry after `Retry-After` seconds",
 };
 
 function schemaOf(schema: v.GenericSchema, typeMode: "input" | "ignore"): JsonSchema {
@@ -103,17 +94,29 @@ const minSequenceParams: Json[] = [
   },
 ];
 
+export interface OpenApiOptions {
+  readonly info: {
+    readonly title: string;
+    readonly version: string;
+    readonly description?: string;
+  };
+  /** A description per tag, for the tags the routes use. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Descriptions of the errors every route of a shape may answer, by status, over the kit's. */
+  readonly errors?: Readonly<Record<number, string>>;
+}
+
 /**
  * The OpenAPI 3.1 document of these routes, built from the valibot schemas they validate
- * with (request schemas in their input form: what a client sends).
+ * with (request schemas in their input form: what a client sends), and the errors the
+ * mount layer may answer on each (`mountRoutes`).
  *
  * @example
- * const doc = openApiDocument(routes, { title: "UAIP Hub", version: "0.1.0" });
+ * const doc = openApiDocument(routes, { info: { title: "UAIP Hub", version: "0.1.0" } });
  */
-export function openApiDocument(
-  routes: readonly Route[],
-  info: { title: string; version: string; description?: string },
-): Json {
+export function openApiDocument(routes: readonly Route[], options: OpenApiOptions): Json {
+  const { info, tags: tagDocs = {} } = options;
+  const errorDocs: Record<number, string> = { ...standardErrors, ...options.errors };
   const components: Record<string, JsonSchema> = { Problem: schemaOf(ProblemSchema, "ignore") };
   const problemRef = { $ref: "#/components/schemas/Problem" };
   const paths: Record<string, Record<string, Json>> = {};
@@ -140,12 +143,12 @@ export function openApiDocument(
       ...(route.body ? [413] : []),
       ...(route.body || route.method !== "get" ? [415] : []),
       500,
-      // A key is checked in PostgreSQL; routes under /api/ read a store.
-      ...(route.reads || route.scope !== null || route.path.startsWith("/api/") ? [503] : []),
+      // A key is checked in the key store; a projection may stay behind X-Min-Sequence.
+      ...(route.reads || route.scope !== null ? [503] : []),
     ];
     for (const status of errors) {
       responses[status] ??= {
-        description: standardErrors[status],
+        description: errorDocs[status],
         content: { "application/problem+json": { schema: problemRef } },
       };
     }

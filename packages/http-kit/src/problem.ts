@@ -13,8 +13,11 @@ export interface Problem {
 }
 
 /**
- * Thrown by handlers and middleware; turned into `application/problem+json` by the app's
+ * Thrown by handlers and middleware; turned into `application/problem+json` by the kit's
  * error handler, with `headers` (e.g. `Retry-After`) added to the response.
+ *
+ * @example
+ * throw new HttpProblem({ type: `${ProblemTypeBase}conflict`, title: "Conflict", status: 409, detail });
  */
 export class HttpProblem extends Error {
   override readonly name = "HttpProblem";
@@ -26,13 +29,17 @@ export class HttpProblem extends Error {
   }
 }
 
-const typeBase = "https://uaip.dev/problems/";
+/** Where every problem `type` of the hub lives: `${ProblemTypeBase}not-found`. */
+export const ProblemTypeBase = "https://uaip.dev/problems/";
 
-/** The problems the API answers with, one constructor each, so every route says them alike. */
+/**
+ * The problems every route may answer with, one constructor each, so every package says them
+ * alike. A package adds its own (the write side's 409 and 412) as HttpProblems of the same shape.
+ */
 export const problems = {
   validation: (errors: readonly FieldIssue[], where: string) =>
     new HttpProblem({
-      type: `${typeBase}validation`,
+      type: `${ProblemTypeBase}validation`,
       title: "Invalid request",
       status: 400,
       detail: `${where}: ${errors.map((e) => `${e.field} (${e.rule}): ${e.message}`).join("; ")}`,
@@ -40,12 +47,12 @@ export const problems = {
     }),
   unauthorized: (detail: string) =>
     new HttpProblem(
-      { type: `${typeBase}unauthorized`, title: "Unauthorized", status: 401, detail },
+      { type: `${ProblemTypeBase}unauthorized`, title: "Unauthorized", status: 401, detail },
       { "www-authenticate": 'Bearer realm="uaip"' },
     ),
   forbidden: (detail: string, extra: Record<string, unknown> = {}) =>
     new HttpProblem({
-      type: `${typeBase}forbidden`,
+      type: `${ProblemTypeBase}forbidden`,
       title: "Forbidden",
       status: 403,
       detail,
@@ -53,14 +60,14 @@ export const problems = {
     }),
   notFound: (what: string) =>
     new HttpProblem({
-      type: `${typeBase}not-found`,
+      type: `${ProblemTypeBase}not-found`,
       title: "Not found",
       status: 404,
       detail: what,
     }),
   payloadTooLarge: (limit: number) =>
     new HttpProblem({
-      type: `${typeBase}payload-too-large`,
+      type: `${ProblemTypeBase}payload-too-large`,
       title: "Payload too large",
       status: 413,
       detail: `the request body exceeds ${limit} bytes`,
@@ -69,7 +76,7 @@ export const problems = {
   unsupportedMediaType: (detail: string) =>
     new HttpProblem(
       {
-        type: `${typeBase}unsupported-media-type`,
+        type: `${ProblemTypeBase}unsupported-media-type`,
         title: "Unsupported media type",
         status: 415,
         detail,
@@ -79,7 +86,7 @@ export const problems = {
   tooManyFailedAuthentications: (retryAfterSeconds: number, perMinute: number) =>
     new HttpProblem(
       {
-        type: `${typeBase}too-many-failed-authentications`,
+        type: `${ProblemTypeBase}too-many-failed-authentications`,
         title: "Too many failed authentications",
         status: 429,
         detail: `this client sent more than ${perMinute} invalid API keys a minute; retry in ${retryAfterSeconds} s`,
@@ -90,7 +97,7 @@ export const problems = {
   tooManyRequests: (retryAfterSeconds: number, limit: number) =>
     new HttpProblem(
       {
-        type: `${typeBase}rate-limited`,
+        type: `${ProblemTypeBase}rate-limited`,
         title: "Too many requests",
         status: 429,
         detail: `this key may make ${limit} requests per second; retry in ${retryAfterSeconds} s`,
@@ -101,35 +108,11 @@ export const problems = {
   unavailable: (detail: string, extra: Record<string, unknown> = {}, retryAfterSeconds = 1) =>
     new HttpProblem(
       {
-        type: `${typeBase}unavailable`,
+        type: `${ProblemTypeBase}unavailable`,
         title: "Service unavailable",
         status: 503,
         detail,
         ...extra,
-      },
-      { "retry-after": String(retryAfterSeconds) },
-    ),
-  /** The event log cannot be reached: routes that read or append it answer this at once. */
-  natsUnavailable: (detail: string, retryAfterSeconds = 2) =>
-    new HttpProblem(
-      {
-        type: `${typeBase}nats-unavailable`,
-        title: "Service unavailable",
-        status: 503,
-        detail: `the event log (NATS JetStream) is not reachable: ${detail}`,
-        component: "nats",
-      },
-      { "retry-after": String(retryAfterSeconds) },
-    ),
-  /** The read models' database cannot be reached. */
-  postgresUnavailable: (detail: string, retryAfterSeconds = 1) =>
-    new HttpProblem(
-      {
-        type: `${typeBase}postgres-unavailable`,
-        title: "Service unavailable",
-        status: 503,
-        detail: `the read models' database (PostgreSQL) is not reachable: ${detail}`,
-        component: "postgres",
       },
       { "retry-after": String(retryAfterSeconds) },
     ),

@@ -1,8 +1,8 @@
 import type { FieldIssue } from "@uaip/events";
 import type * as v from "valibot";
+import type { RouteContext } from "./define-route.ts";
+import { parseOr400 } from "./parse-or-400.ts";
 import { problems } from "./problem.ts";
-import type { ApiContext } from "./route-spec.ts";
-import { parseOr400 } from "./validation.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const objectTypes = new Set(["object", "strict_object", "loose_object", "object_with_rest"]);
@@ -69,7 +69,7 @@ function invalid(field: string, rule: string, message: string): never {
  * the schema. An empty body is accepted, with any content type, only when the schema is
  * `v.optional` (its default is what absent means).
  */
-export async function readJsonBody(c: ApiContext, schema: v.GenericSchema): Promise<unknown> {
+export async function readJsonBody(c: RouteContext, schema: v.GenericSchema): Promise<unknown> {
   const bytes = new Uint8Array(await c.req.arrayBuffer());
   if (
     schema.type === "optional" &&
@@ -110,16 +110,4 @@ export async function readJsonBody(c: ApiContext, schema: v.GenericSchema): Prom
   const nul = bodyIssue(body, { nul: true });
   if (nul) throw problems.validation([nul], "body");
   return parsed;
-}
-
-/**
- * Refuses a body on a route that takes none (a DELETE or a POST action), from the headers
- * alone so the body is never read: 415, since no media type is acceptable there.
- */
-export function refuseBody(c: ApiContext): void {
-  const length = c.req.header("content-length");
-  const chunked = c.req.header("transfer-encoding");
-  if ((length !== undefined && length.trim() !== "0") || chunked !== undefined) {
-    throw problems.unsupportedMediaType("this route takes no request body: send none");
-  }
 }

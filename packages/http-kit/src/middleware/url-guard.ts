@@ -1,7 +1,7 @@
 import type { FieldIssue } from "@uaip/events";
 import type { MiddlewareHandler } from "hono";
-import { problems } from "./problem.ts";
-import type { ApiEnv } from "./route-spec.ts";
+import type { RouteEnv } from "../define-route.ts";
+import { problems } from "../problem.ts";
 
 /** U+0000: no PostgreSQL text column can hold it, and no identifier or filter needs it. */
 const NUL = "\u0000";
@@ -72,7 +72,7 @@ export function urlIssues(
  * A URL without `%` costs one scan. Header values need no check here: Node's HTTP parser
  * (and the fetch `Headers` class, in process) already refuse NUL and raw control bytes.
  */
-export function urlGuard(): MiddlewareHandler<ApiEnv> {
+export function urlGuard(): MiddlewareHandler<RouteEnv> {
   return async function urlGuardMiddleware(c, next) {
     const url = c.req.url;
     if (url.includes("%")) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { HttpProblem } from "../problem.ts";
 import { parseMinSequence } from "./min-sequence.ts";
+import { HttpProblem } from "./problem.ts";
 
 describe("parseMinSequence", () => {
   it("min sequence - stream kinds or full names, several streams, the highest per stream", () => {

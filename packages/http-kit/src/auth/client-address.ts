@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { ApiContext } from "../route-spec.ts";
+import type { Context } from "hono";
 
 /** What `listen()` (@hono/node-server) puts in `c.env`. */
 type NodeBindings = { incoming?: IncomingMessage } | undefined;
@@ -13,7 +13,7 @@ type NodeBindings = { incoming?: IncomingMessage } | undefined;
  * @example
  * clientAddress(c, ["127.0.0.1"]); // "203.0.113.7" behind a local reverse proxy
  */
-export function clientAddress(c: ApiContext, trustedProxies: readonly string[]): string {
+export function clientAddress(c: Context, trustedProxies: readonly string[]): string {
   const peer = (c.env as NodeBindings)?.incoming?.socket?.remoteAddress;
   if (peer === undefined) return "in-process";
   const address = peer.startsWith("::ffff:") ? peer.slice(7) : peer;
