@@ -1,4 +1,4 @@
-import type { Msg, MsgHdrs, NatsConnection, Subscription } from "@nats-io/transport-node";
+import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
 import { BufferOverflowError, DeviceClosedError, FlushTimeoutError } from "./errors.ts";
 import {
   ackRefusal,
