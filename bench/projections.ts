@@ -25,9 +25,10 @@ import {
   devicesProjection,
   deviceToRecord,
   evolveDevice,
+  type ProjectionTarget,
   telemetryProjection,
 } from "@uaip/projections";
-import { type ProjectionTarget, Projector, postgresTarget, readCheckpoint } from "@uaip/projector";
+import { Projector, postgresTarget, readCheckpoint } from "@uaip/projector";
 import { createTestHub, type TestHub } from "@uaip/testkit";
 import { sql } from "kysely";
 import { writeResults } from "./lib/results.ts";

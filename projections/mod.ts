@@ -1,3 +1,4 @@
+export { CheckpointConflictError, isCheckpointConflict } from "./checkpoint-conflict-error.ts";
 export type { CommandRow, CommandState } from "./commands/command-row.ts";
 export { commandIdOf, evolveCommand, foldCommands, isFinal } from "./commands/commands-fold.ts";
 export { commandsProjection } from "./commands/commands-projection.ts";
@@ -24,6 +25,7 @@ export {
 } from "./devices/devices-writer.ts";
 export type { ApplyBatch, BatchWriter, CarryOver, LogHead, Projection } from "./projection.ts";
 export { UnfoldableEventError } from "./projection.ts";
+export type { ProjectionTarget, RejectedMessage, TargetBatch } from "./projection-target.ts";
 export type { RowCache } from "./row-cache.ts";
 export { rowCache } from "./row-cache.ts";
 export { telemetryCarryOver } from "./telemetry/telemetry-carry-over.ts";

@@ -1,11 +1,11 @@
 import type { RecordedEvent } from "@uaip/events";
-import { foldDevices } from "@uaip/projections";
 import {
   CheckpointConflictError,
+  foldDevices,
   type ProjectionTarget,
-  Projector,
   type RejectedMessage,
-} from "@uaip/projector";
+} from "@uaip/projections";
+import { Projector } from "@uaip/projector";
 import { streamDefinitions } from "@uaip/streams";
 import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";

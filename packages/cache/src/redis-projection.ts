@@ -1,7 +1,10 @@
 import { streamName } from "@uaip/events";
-import type { DeviceRow } from "@uaip/projections";
-import { evolveDevice } from "@uaip/projections";
-import { CheckpointConflictError, type ProjectionTarget } from "@uaip/projector";
+import {
+  CheckpointConflictError,
+  type DeviceRow,
+  evolveDevice,
+  type ProjectionTarget,
+} from "@uaip/projections";
 import type { Redis } from "ioredis";
 import { checkpointConflictCode, commitBatchScript } from "./cache-scripts.ts";
 import { readDevices } from "./device-cache.ts";
