@@ -10,7 +10,6 @@ import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import {
-  countRoundTrips,
   type DeviceCache,
   type DeviceStatusEntry,
   deviceCache,
@@ -18,6 +17,7 @@ import {
 } from "@uaip/cache";
 import { createRedis } from "@uaip/platform";
 import type { DeviceRow } from "@uaip/projections";
+import { countRoundTrips } from "@uaip/testkit";
 import type { Redis } from "ioredis";
 import { writeResults } from "./lib/results.ts";
 import { rate, round, type Summary, summarize, timed } from "./lib/stats.ts";

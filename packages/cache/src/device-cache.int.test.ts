@@ -1,9 +1,8 @@
-import { createTestHub, type TestHub } from "@uaip/testkit";
+import { countRoundTrips, createTestHub, type TestHub } from "@uaip/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type DeviceCache, deviceCache } from "./device-cache.ts";
 import { deviceCacheOneByOne } from "./device-cache-one-by-one.ts";
 import type { DeviceStatusEntry } from "./device-hash.ts";
-import { countRoundTrips } from "./round-trip-counter.ts";
 import { at, clearNamespace, deviceRow, fleetState } from "./test-fixtures.ts";
 
 let t: TestHub;

@@ -11,7 +11,5 @@ export type { SnapshotRead } from "./read-snapshots.ts";
 export { readSnapshots, servesReads } from "./read-snapshots.ts";
 export type { RedisProjectionOptions, StreamInfoSource } from "./redis-projection.ts";
 export { redisProjectionTarget } from "./redis-projection.ts";
-export type { RoundTripCounter } from "./round-trip-counter.ts";
-export { countRoundTrips } from "./round-trip-counter.ts";
 export type { RedisVerifyDeps } from "./verify-redis-projection.ts";
 export { verifyRedisProjection } from "./verify-redis-projection.ts";

@@ -1,9 +1,8 @@
-import { createTestHub, type TestHub } from "@uaip/testkit";
+import { countRoundTrips, createTestHub, type TestHub } from "@uaip/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deviceCache, readDevices } from "./device-cache.ts";
 import { cacheKeys } from "./keys.ts";
 import { readSnapshots } from "./read-snapshots.ts";
-import { countRoundTrips } from "./round-trip-counter.ts";
 import { clearNamespace, deviceRow } from "./test-fixtures.ts";
 
 let t: TestHub;

@@ -7,14 +7,13 @@ import {
 } from "@uaip/projections";
 import { Projector } from "@uaip/projector";
 import { streamDefinitions } from "@uaip/streams";
-import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
+import { countRoundTrips, createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { commitBatchScript } from "./cache-scripts.ts";
 import { deviceCache } from "./device-cache.ts";
 import { cacheKeys } from "./keys.ts";
 import { readSnapshots, servesReads } from "./read-snapshots.ts";
 import { redisProjectionTarget } from "./redis-projection.ts";
-import { countRoundTrips } from "./round-trip-counter.ts";
 import { runScript } from "./run-script.ts";
 import {
   clearNamespace,
