@@ -16,7 +16,6 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
-import { redisProjectionTarget } from "@uaip/cache";
 import { createEvent, type DeviceEvent, decodeEvent, streamName, subjects } from "@uaip/events";
 import {
   commandsProjection,
@@ -26,6 +25,7 @@ import {
   deviceToRecord,
   evolveDevice,
   type ProjectionTarget,
+  redisProjectionTarget,
   telemetryProjection,
 } from "@uaip/projections";
 import { Projector, postgresTarget, readCheckpoint } from "@uaip/projector";

@@ -1,15 +1,9 @@
 export type { DeviceCache } from "./device-cache.ts";
-export { deviceCache, readDevices } from "./device-cache.ts";
-export { deviceCacheOneByOne } from "./device-cache-one-by-one.ts";
-export type { DeviceHash, DeviceStatusEntry } from "./device-hash.ts";
-export { deviceFromHash, deviceToHash } from "./device-hash.ts";
+export { deviceCache } from "./device-cache.ts";
+export type { DeviceStatusEntry } from "./device-status-entry.ts";
 export type { RedisVerifyFailure } from "./errors.ts";
 export { isRedisVerifyError, RedisVerifyError } from "./errors.ts";
-export type { CacheKeys } from "./keys.ts";
-export { cacheKeys } from "./keys.ts";
 export type { SnapshotRead } from "./read-snapshots.ts";
 export { readSnapshots, servesReads } from "./read-snapshots.ts";
-export type { RedisProjectionOptions, StreamInfoSource } from "./redis-projection.ts";
-export { redisProjectionTarget } from "./redis-projection.ts";
 export type { RedisVerifyDeps } from "./verify-redis-projection.ts";
 export { verifyRedisProjection } from "./verify-redis-projection.ts";
