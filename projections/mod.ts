@@ -15,7 +15,7 @@ export {
   refusesAfterDecommissioning,
 } from "./devices/after-decommissioning.ts";
 export type { DeviceRow } from "./devices/device-row.ts";
-export { evolveDevice, foldBatch, foldDevices } from "./devices/devices-fold.ts";
+export { evolveDevice, foldDevices } from "./devices/devices-fold.ts";
 export { devicesProjection } from "./devices/devices-projection.ts";
 export {
   devicesWriter,
@@ -23,8 +23,7 @@ export {
   loadDevices,
   toRecord as deviceToRecord,
 } from "./devices/devices-writer.ts";
-export type { FleetStatDelta } from "./devices/fleet-stats-fold.ts";
-export { fleetCounts, fleetStatsDelta } from "./devices/fleet-stats-fold.ts";
+export { fleetCounts } from "./devices/fleet-stats-fold.ts";
 export type { ApplyBatch, BatchWriter, CarryOver, LogHead, Projection } from "./projection.ts";
 export { UnfoldableEventError } from "./projection.ts";
 export type { ProjectionTarget, RejectedMessage, TargetBatch } from "./projection-target.ts";
@@ -40,9 +39,8 @@ export type { RedisProjectionOptions, StreamInfoSource } from "./redis/redis-pro
 export { redisProjectionTarget } from "./redis/redis-projection.ts";
 export type { LuaScript } from "./redis/redis-scripts.ts";
 export { luaScript } from "./redis/redis-scripts.ts";
-export { writeRedisBatch } from "./redis/redis-writer.ts";
 export type { ScriptClient } from "./redis/run-script.ts";
-export { replyCode, runScript } from "./redis/run-script.ts";
+export { runScript } from "./redis/run-script.ts";
 export { scanSuffixes } from "./redis/scan-keys.ts";
 export type { RowCache } from "./row-cache.ts";
 export { rowCache } from "./row-cache.ts";
