@@ -14,10 +14,9 @@
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { createApiKey, createApp, listen } from "@uaip/api";
-import { cacheKeys, redisProjectionTarget } from "@uaip/cache";
 import { createEvent, streamName } from "@uaip/events";
 import { createDatabase, type Db } from "@uaip/platform";
-import { projections } from "@uaip/projections";
+import { cacheKeys, projections, redisProjectionTarget } from "@uaip/projections";
 import { Projector, postgresTarget } from "@uaip/projector";
 import { createTestHub, waitFor } from "@uaip/testkit";
 import autocannon from "autocannon";

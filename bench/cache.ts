@@ -9,16 +9,12 @@
 import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import {
-  countRoundTrips,
-  type DeviceCache,
-  type DeviceStatusEntry,
-  deviceCache,
-  deviceCacheOneByOne,
-} from "@uaip/cache";
+import { type DeviceCache, type DeviceStatusEntry, deviceCache } from "@uaip/cache";
 import { createRedis } from "@uaip/platform";
 import type { DeviceRow } from "@uaip/projections";
+import { countRoundTrips } from "@uaip/testkit";
 import type { Redis } from "ioredis";
+import { deviceCacheOneByOne } from "./lib/device-cache-one-by-one.ts";
 import { writeResults } from "./lib/results.ts";
 import { rate, round, type Summary, summarize, timed } from "./lib/stats.ts";
 

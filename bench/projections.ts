@@ -16,7 +16,6 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
-import { redisProjectionTarget } from "@uaip/cache";
 import { createEvent, type DeviceEvent, decodeEvent, streamName, subjects } from "@uaip/events";
 import {
   commandsProjection,
@@ -25,9 +24,11 @@ import {
   devicesProjection,
   deviceToRecord,
   evolveDevice,
+  type ProjectionTarget,
+  redisProjectionTarget,
   telemetryProjection,
 } from "@uaip/projections";
-import { type ProjectionTarget, Projector, postgresTarget, readCheckpoint } from "@uaip/projector";
+import { Projector, postgresTarget, readCheckpoint } from "@uaip/projector";
 import { createTestHub, type TestHub } from "@uaip/testkit";
 import { sql } from "kysely";
 import { writeResults } from "./lib/results.ts";

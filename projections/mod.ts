@@ -1,3 +1,4 @@
+export { CheckpointConflictError, isCheckpointConflict } from "./checkpoint-conflict-error.ts";
 export type { CommandRow, CommandState } from "./commands/command-row.ts";
 export { commandIdOf, evolveCommand, foldCommands, isFinal } from "./commands/commands-fold.ts";
 export { commandsProjection } from "./commands/commands-projection.ts";
@@ -22,8 +23,25 @@ export {
   loadDevices,
   toRecord as deviceToRecord,
 } from "./devices/devices-writer.ts";
+export { fleetCounts } from "./devices/fleet-stats-fold.ts";
 export type { ApplyBatch, BatchWriter, CarryOver, LogHead, Projection } from "./projection.ts";
 export { UnfoldableEventError } from "./projection.ts";
+export type { ProjectionTarget, RejectedMessage, TargetBatch } from "./projection-target.ts";
+export type { CacheKeys } from "./redis/cache-keys.ts";
+export { cacheKeys } from "./redis/cache-keys.ts";
+export type { DeviceHash } from "./redis/device-hash.ts";
+export { deviceFromHash, deviceToHash, encodeRow } from "./redis/device-hash.ts";
+export { pipelined } from "./redis/pipelined.ts";
+export { readDevices } from "./redis/read-devices.ts";
+export type { RedisFleet, RedisModel } from "./redis/redis-fold.ts";
+export { foldRedis, redisFleetOf } from "./redis/redis-fold.ts";
+export type { RedisProjectionOptions, StreamInfoSource } from "./redis/redis-projection.ts";
+export { redisProjectionTarget } from "./redis/redis-projection.ts";
+export type { LuaScript } from "./redis/redis-scripts.ts";
+export { luaScript } from "./redis/redis-scripts.ts";
+export type { ScriptClient } from "./redis/run-script.ts";
+export { runScript } from "./redis/run-script.ts";
+export { scanSuffixes } from "./redis/scan-keys.ts";
 export type { RowCache } from "./row-cache.ts";
 export { rowCache } from "./row-cache.ts";
 export { telemetryCarryOver } from "./telemetry/telemetry-carry-over.ts";
@@ -52,7 +70,7 @@ import { devicesProjection } from "./devices/devices-projection.ts";
 import type { Projection } from "./projection.ts";
 import { telemetryProjection } from "./telemetry/telemetry-projection.ts";
 
-/** Every projection the hub runs, by name. */
+/** Every PostgreSQL projection the hub runs, by name (the Redis one: `redisProjectionTarget`). */
 export const projections: readonly Projection[] = [
   devicesProjection,
   deviceStatusHistoryProjection,

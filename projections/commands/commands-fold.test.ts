@@ -1,4 +1,5 @@
 import { createEvent, type DeviceEvent, type RecordedEvent } from "@uaip/events";
+import { foldSpec } from "@uaip/testkit";
 import { describe, expect, it } from "vitest";
 import { UnfoldableEventError } from "../projection.ts";
 import { evolveCommand, foldCommands } from "./commands-fold.ts";
@@ -51,15 +52,9 @@ const cancelled = (id: string, minute: number) =>
     { occurredAt: at(minute), source: "operator" },
   );
 
-/** given(events) → thenRows(rows), the way every fold spec in projections/ reads. */
-function given(...events: RecordedEvent[]) {
-  return {
-    thenRows: (expected: Record<string, unknown>[]) =>
-      expect([...foldCommands(events).values()]).toEqual(
-        expected.map((e) => expect.objectContaining(e)),
-      ),
-  };
-}
+const { given } = foldSpec((events: readonly RecordedEvent[]) => [
+  ...foldCommands(events).values(),
+]);
 
 describe("commands fold", () => {
   it("commands - issuing creates the row in state issued with no attempts", () => {

@@ -1,4 +1,5 @@
 import { createEvent, type DeviceEvent, type RecordedEvent } from "@uaip/events";
+import { foldSpec } from "@uaip/testkit";
 import { describe, expect, it } from "vitest";
 import { foldStatusHistory, statusChangeOf } from "./device-status-history-fold.ts";
 
@@ -22,15 +23,10 @@ const status = (id: string, s: "online" | "offline" | "error", minute: number, r
     { occurredAt: at(minute) },
   );
 
-/** given(events) → thenRows(rows), in sequence order as the table keeps them. */
-function given(...events: RecordedEvent[]) {
-  return {
-    thenRows: (expected: Record<string, unknown>[]) =>
-      expect([...foldStatusHistory(events).values()].sort((a, b) => a.seq - b.seq)).toEqual(
-        expected.map((e) => expect.objectContaining(e)),
-      ),
-  };
-}
+/** Rows in sequence order, as the table keeps them. */
+const { given } = foldSpec((events: readonly RecordedEvent[]) =>
+  [...foldStatusHistory(events).values()].sort((a, b) => a.seq - b.seq),
+);
 
 describe("device status history fold", () => {
   it("device status history - a status change becomes a row keyed by its sequence", () => {

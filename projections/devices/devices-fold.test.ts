@@ -1,4 +1,5 @@
 import { createEvent, type DeviceEvent, type RecordedEvent } from "@uaip/events";
+import { foldSpec } from "@uaip/testkit";
 import { describe, expect, it } from "vitest";
 import { UnfoldableEventError } from "../projection.ts";
 import { evolveDevice, foldDevices } from "./devices-fold.ts";
@@ -31,15 +32,7 @@ const status = (id: string, s: "online" | "offline" | "error", minute: number, r
     { occurredAt: at(minute) },
   );
 
-/** given(events) → thenRows(rows), the way every fold spec in projections/ reads. */
-function given(...events: RecordedEvent[]) {
-  return {
-    thenRows: (expected: Record<string, unknown>[]) =>
-      expect([...foldDevices(events).values()]).toEqual(
-        expected.map((e) => expect.objectContaining(e)),
-      ),
-  };
-}
+const { given } = foldSpec((events: readonly RecordedEvent[]) => [...foldDevices(events).values()]);
 
 describe("devices fold", () => {
   it("devices - registration creates the row with registry fields and unknown status", () => {

@@ -137,6 +137,25 @@ function firstSight(id: string, at: string): DeviceRow {
 }
 
 /**
+ * Folds a batch onto the rows it touches (`before`, by id; a device absent is new) and
+ * answers the rows that changed, each at its last state in the batch: what a writer stores.
+ * An event at or below a row's version changes nothing, so a redelivered batch answers none.
+ *
+ * @throws UnfoldableEventError as `evolveDevice`; the runtime isolates the event and retries.
+ */
+export function foldBatch(
+  before: ReadonlyMap<string, DeviceRow>,
+  events: Iterable<RecordedEvent>,
+): DeviceRow[] {
+  const after = new Map(before);
+  for (const e of events) {
+    const next = evolveDevice(after.get(e.event.deviceId), e);
+    if (next) after.set(next.id, next);
+  }
+  return [...after.values()].filter((row) => row !== before.get(row.id));
+}
+
+/**
  * Folds a whole history; what `verify` and time travel compare with the table. An event
  * the fold refuses is skipped, as the runtime sends it to the dead letters instead of
  * applying it; pass `onUnfoldable` to hear about it.

@@ -3,7 +3,8 @@ import { type Selectable, sql, type Transaction } from "kysely";
 import type { ApplyBatch, BatchWriter } from "../projection.ts";
 import { rowCache } from "../row-cache.ts";
 import type { DeviceRow } from "./device-row.ts";
-import { evolveDevice } from "./devices-fold.ts";
+import { foldBatch } from "./devices-fold.ts";
+import { adjustFleetStats } from "./fleet-stats-writer.ts";
 
 type Tx = Transaction<Database>;
 
@@ -11,7 +12,7 @@ type Tx = Transaction<Database>;
  * A writer for `devices` and `fleet_stats` that keeps committed rows in memory, so a batch
  * reads from the table only the devices it has not seen. It folds in memory (collapsing to
  * the last state per device) and writes with two set-based statements: one upsert of the
- * changed rows and one adjustment of the counts.
+ * changed rows and one adjustment of the counts (fleet-stats-writer.ts).
  *
  * The cache is safe because anything that changes the table behind this writer — another
  * worker's batches, a rebuild's swap — also moves the checkpoint, so this writer's next
@@ -31,12 +32,7 @@ export function devicesWriter(opts: { cacheSize?: number } = {}): BatchWriter {
       else misses.push(id);
     }
     for (const [id, row] of await loadDevices(tx, misses)) before.set(id, row);
-    const after = new Map(before);
-    for (const e of events) {
-      const next = evolveDevice(after.get(e.event.deviceId), e);
-      if (next) after.set(next.id, next);
-    }
-    const changed = [...after.values()].filter((row) => row !== before.get(row.id));
+    const changed = foldBatch(before, events);
     if (changed.length === 0) return;
     await upsertDevices(tx, changed);
     await adjustFleetStats(tx, changed, before);
@@ -84,42 +80,6 @@ async function upsertDevices(tx: Tx, rows: readonly DeviceRow[]): Promise<void> 
       last_seen_at = excluded.last_seen_at, decommissioned_at = excluded.decommissioned_at,
       version = excluded.version
     WHERE d.version < excluded.version`.execute(tx);
-}
-
-/** Counts of live (not decommissioned) devices by status and by type. */
-async function adjustFleetStats(
-  tx: Tx,
-  changed: readonly DeviceRow[],
-  before: ReadonlyMap<string, DeviceRow>,
-): Promise<void> {
-  const delta = new Map<string, number>();
-  const add = (row: DeviceRow | undefined, by: number) => {
-    if (!row || row.decommissionedAt !== null) return;
-    for (const key of [`status\u0000${row.status}`, `type\u0000${row.type}`]) {
-      delta.set(key, (delta.get(key) ?? 0) + by);
-    }
-  };
-  for (const row of changed) {
-    add(before.get(row.id), -1);
-    add(row, +1);
-  }
-  const entries = [...delta]
-    .filter(([, n]) => n !== 0)
-    .map(([key, n]) => {
-      const [dimension, k] = key.split("\u0000") as [string, string];
-      return { dimension, key: k, delta: n };
-    });
-  if (entries.length === 0) return;
-  const counts = await sql<{ count: number }>`
-    INSERT INTO fleet_stats AS f (dimension, key, count)
-    SELECT dimension, key, delta FROM jsonb_to_recordset(${JSON.stringify(entries)}::jsonb)
-      AS x(dimension text, key text, delta bigint)
-    ON CONFLICT (dimension, key) DO UPDATE SET count = f.count + excluded.count
-    RETURNING count`.execute(tx);
-  // A count back at zero is dropped, so the table is the same whatever the batch boundaries.
-  if (counts.rows.some((r) => Number(r.count) === 0)) {
-    await sql`DELETE FROM fleet_stats WHERE count = 0`.execute(tx);
-  }
 }
 
 /** A row as the `devices` table's columns (snake case), for JSON to `jsonb_populate_recordset`. */

@@ -1,4 +1,5 @@
 import { createEvent, type DeviceEvent, type RecordedEvent } from "@uaip/events";
+import { foldSpec } from "@uaip/testkit";
 import { describe, expect, it } from "vitest";
 import { foldTelemetry, minuteOf, readingsOf } from "./telemetry-fold.ts";
 
@@ -19,21 +20,18 @@ function recorded(event: DeviceEvent, seq: number): RecordedEvent {
 const reported = (id: string, metrics: Record<string, number>, occurredAt: string) =>
   createEvent("telemetry.reported", id, { metrics }, { occurredAt });
 
-/** given(events) → thenMinutes(rows) / thenLatest(rows), the way fold specs here read. */
-function given(...events: RecordedEvent[]) {
-  const folded = foldTelemetry(events);
-  return {
-    thenMinutes: (expected: Record<string, unknown>[]) =>
-      expect([...folded.minutes.values()]).toEqual(expected.map((e) => expect.objectContaining(e))),
-    thenLatest: (expected: Record<string, unknown>[]) =>
-      expect([...folded.latest.values()]).toEqual(expected.map((e) => expect.objectContaining(e))),
-  };
-}
+// Two row sets of one history: the per-minute roll-ups and the latest value per metric.
+const minutes = foldSpec((events: readonly RecordedEvent[]) => [
+  ...foldTelemetry(events).minutes.values(),
+]);
+const latest = foldSpec((events: readonly RecordedEvent[]) => [
+  ...foldTelemetry(events).latest.values(),
+]);
 
 describe("telemetry fold", () => {
   it("telemetry - a reading opens its minute and becomes the latest", () => {
-    const g = given(recorded(reported("t1", { temperature: 21.5 }, at(3, 17)), 1));
-    g.thenMinutes([
+    const g = [recorded(reported("t1", { temperature: 21.5 }, at(3, 17)), 1)];
+    minutes.given(...g).thenRows([
       {
         deviceId: "t1",
         metric: "temperature",
@@ -46,73 +44,81 @@ describe("telemetry fold", () => {
         lastAt: at(3, 17),
       },
     ]);
-    g.thenLatest([{ deviceId: "t1", metric: "temperature", value: 21.5, at: at(3, 17), seq: 1 }]);
+    latest
+      .given(...g)
+      .thenRows([{ deviceId: "t1", metric: "temperature", value: 21.5, at: at(3, 17), seq: 1 }]);
   });
 
   it("telemetry - readings in one minute give count, min, max, sum and last", () => {
-    given(
-      recorded(reported("t1", { temperature: 20 }, at(3, 0)), 1),
-      recorded(reported("t1", { temperature: 23 }, at(3, 20)), 2),
-      recorded(reported("t1", { temperature: 19 }, at(3, 59)), 3),
-    ).thenMinutes([
-      { minute: at(3), count: 3, min: 19, max: 23, sum: 62, last: 19, lastAt: at(3, 59) },
-    ]);
+    minutes
+      .given(
+        recorded(reported("t1", { temperature: 20 }, at(3, 0)), 1),
+        recorded(reported("t1", { temperature: 23 }, at(3, 20)), 2),
+        recorded(reported("t1", { temperature: 19 }, at(3, 59)), 3),
+      )
+      .thenRows([
+        { minute: at(3), count: 3, min: 19, max: 23, sum: 62, last: 19, lastAt: at(3, 59) },
+      ]);
   });
 
   it("telemetry - minutes are cut in UTC, whatever offset the device used", () => {
-    given(
-      recorded(reported("t1", { power: 1 }, at(3, 59)), 1),
-      recorded(reported("t1", { power: 2 }, "2026-11-21T12:04:00+02:00"), 2),
-    ).thenMinutes([
-      { minute: at(3), count: 1, last: 1 },
-      { minute: at(4), count: 1, last: 2, lastAt: at(4) },
-    ]);
+    minutes
+      .given(
+        recorded(reported("t1", { power: 1 }, at(3, 59)), 1),
+        recorded(reported("t1", { power: 2 }, "2026-11-21T12:04:00+02:00"), 2),
+      )
+      .thenRows([
+        { minute: at(3), count: 1, last: 1 },
+        { minute: at(4), count: 1, last: 2, lastAt: at(4) },
+      ]);
     expect(minuteOf("2026-11-21T10:04:59.999Z")).toBe(at(4));
   });
 
   it("telemetry - each metric of an event has its own rows", () => {
-    const g = given(recorded(reported("t1", { temperature: 21, humidity: 40 }, at(1)), 1));
-    g.thenMinutes([
+    const g = [recorded(reported("t1", { temperature: 21, humidity: 40 }, at(1)), 1)];
+    minutes.given(...g).thenRows([
       { metric: "temperature", sum: 21 },
       { metric: "humidity", sum: 40 },
     ]);
-    g.thenLatest([
+    latest.given(...g).thenRows([
       { metric: "temperature", value: 21 },
       { metric: "humidity", value: 40 },
     ]);
   });
 
   it("telemetry - last is the reading taken latest in the minute, not the one stored last", () => {
-    const g = given(
+    const g = [
       recorded(reported("t1", { power: 5 }, at(3, 40)), 1),
       recorded(reported("t1", { power: 7 }, at(3, 10)), 2),
-    );
-    g.thenMinutes([{ count: 2, sum: 12, last: 5, lastAt: at(3, 40) }]);
-    g.thenLatest([{ value: 5, at: at(3, 40), seq: 1 }]);
+    ];
+    minutes.given(...g).thenRows([{ count: 2, sum: 12, last: 5, lastAt: at(3, 40) }]);
+    latest.given(...g).thenRows([{ value: 5, at: at(3, 40), seq: 1 }]);
   });
 
   it("telemetry - readings taken at the same time: the later in the stream wins", () => {
-    const g = given(
+    const g = [
       recorded(reported("t1", { power: 5 }, at(3, 40)), 1),
       recorded(reported("t1", { power: 7 }, at(3, 40)), 2),
-    );
-    g.thenMinutes([{ count: 2, last: 7 }]);
-    g.thenLatest([{ value: 7, seq: 2 }]);
+    ];
+    minutes.given(...g).thenRows([{ count: 2, last: 7 }]);
+    latest.given(...g).thenRows([{ value: 7, seq: 2 }]);
   });
 
   it("telemetry - the latest moves to a later minute and never back", () => {
-    given(
-      recorded(reported("t1", { power: 1 }, at(5)), 1),
-      recorded(reported("t1", { power: 2 }, at(7)), 2),
-      recorded(reported("t1", { power: 3 }, at(6)), 3),
-    ).thenLatest([{ value: 2, at: at(7), seq: 2 }]);
+    latest
+      .given(
+        recorded(reported("t1", { power: 1 }, at(5)), 1),
+        recorded(reported("t1", { power: 2 }, at(7)), 2),
+        recorded(reported("t1", { power: 3 }, at(6)), 3),
+      )
+      .thenRows([{ value: 2, at: at(7), seq: 2 }]);
   });
 
   it("telemetry - a duplicate (same sequence) is not counted twice", () => {
     const a = recorded(reported("t1", { power: 1 }, at(1)), 1);
     const b = recorded(reported("t1", { power: 2 }, at(1, 30)), 2);
     expect(foldTelemetry([a, b, b, a])).toEqual(foldTelemetry([a, b]));
-    given(a, b, b).thenMinutes([{ count: 2, sum: 3 }]);
+    minutes.given(a, b, b).thenRows([{ count: 2, sum: 3 }]);
   });
 
   it("telemetry - an event at or below the position folded so far is skipped", () => {
@@ -145,12 +151,14 @@ describe("telemetry fold", () => {
   });
 
   it("telemetry - devices fold independently", () => {
-    given(
-      recorded(reported("t1", { power: 1 }, at(1)), 1),
-      recorded(reported("t2", { power: 2 }, at(1)), 2),
-    ).thenLatest([
-      { deviceId: "t1", value: 1 },
-      { deviceId: "t2", value: 2 },
-    ]);
+    latest
+      .given(
+        recorded(reported("t1", { power: 1 }, at(1)), 1),
+        recorded(reported("t2", { power: 2 }, at(1)), 2),
+      )
+      .thenRows([
+        { deviceId: "t1", value: 1 },
+        { deviceId: "t2", value: 2 },
+      ]);
   });
 });

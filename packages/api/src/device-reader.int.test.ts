@@ -1,12 +1,17 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cacheKeys, deviceCache, readDevices, redisProjectionTarget } from "@uaip/cache";
+import { deviceCache } from "@uaip/cache";
 import { createEvent, type DeviceEvent, streamName } from "@uaip/events";
 import type { RouteEnv } from "@uaip/http-kit";
 import { ensureLocalServices, freePort, type LocalServices } from "@uaip/local-services";
 import { createRedis } from "@uaip/platform";
-import { devicesProjection } from "@uaip/projections";
+import {
+  cacheKeys,
+  devicesProjection,
+  readDevices,
+  redisProjectionTarget,
+} from "@uaip/projections";
 import { Projector, postgresTarget } from "@uaip/projector";
 import { createTestHub, publishAll, type TestHub, waitFor } from "@uaip/testkit";
 import type { Hono } from "hono";

@@ -1,5 +1,4 @@
-import { cacheKeys } from "@uaip/cache";
-import { projections } from "@uaip/projections";
+import { cacheKeys, projections } from "@uaip/projections";
 import type { StatusSource } from "@uaip/projector";
 import type { Redis } from "ioredis";
 

@@ -1,18 +1,13 @@
 import type { DeviceRow } from "@uaip/projections";
+import { cacheKeys, encodeRow, pipelined, readDevices, runScript } from "@uaip/projections";
 import type { Redis } from "ioredis";
 import { invalidateScript, writeRowsScript, writeStatusesScript } from "./cache-scripts.ts";
 import {
-  type DeviceHash,
   type DeviceStatusEntry,
-  deviceFromHash,
-  encodeRow,
   encodeStatus,
   statusFields,
   statusFromFields,
-} from "./device-hash.ts";
-import { cacheKeys } from "./keys.ts";
-import { pipelined } from "./pipelined.ts";
-import { runScript } from "./run-script.ts";
+} from "./device-status-entry.ts";
 
 /**
  * Batch reads and writes of the device caches. Every operation costs ONE round trip to
@@ -86,20 +81,4 @@ export function deviceCache(redis: Redis, namespace: string): DeviceCache {
       return new Set(ids.filter((_, i) => replies[i] === 1));
     },
   };
-}
-
-/** The cached snapshots of `ids` in one pipeline of HGETALL; also what the projection folds onto. */
-export async function readDevices(
-  redis: Pick<Redis, "pipeline">,
-  namespace: string,
-  ids: readonly string[],
-): Promise<Map<string, DeviceRow>> {
-  const keys = cacheKeys(namespace);
-  const replies = await pipelined(redis, ids, (p, id) => p.hgetall(keys.device(id)));
-  const found = new Map<string, DeviceRow>();
-  ids.forEach((id, i) => {
-    const row = deviceFromHash(replies[i] as DeviceHash);
-    if (row) found.set(id, row);
-  });
-  return found;
 }

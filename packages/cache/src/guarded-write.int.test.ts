@@ -1,8 +1,14 @@
+import { cacheKeys } from "@uaip/projections";
+import {
+  at,
+  clearNamespace,
+  deviceRow,
+  expectedFleetState,
+  fleetState,
+} from "@uaip/projections/testing";
 import { createTestHub, type TestHub } from "@uaip/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type DeviceCache, deviceCache } from "./device-cache.ts";
-import { cacheKeys } from "./keys.ts";
-import { at, clearNamespace, deviceRow, expectedFleetState, fleetState } from "./test-fixtures.ts";
 
 let t: TestHub;
 let cache: DeviceCache;

@@ -1,10 +1,9 @@
-import { createTestHub, type TestHub } from "@uaip/testkit";
+import { cacheKeys, readDevices } from "@uaip/projections";
+import { clearNamespace, deviceRow } from "@uaip/projections/testing";
+import { countRoundTrips, createTestHub, type TestHub } from "@uaip/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { deviceCache, readDevices } from "./device-cache.ts";
-import { cacheKeys } from "./keys.ts";
+import { deviceCache } from "./device-cache.ts";
 import { readSnapshots } from "./read-snapshots.ts";
-import { countRoundTrips } from "./round-trip-counter.ts";
-import { clearNamespace, deviceRow } from "./test-fixtures.ts";
 
 let t: TestHub;
 

@@ -1,8 +1,12 @@
 import type { DeviceRow } from "@uaip/projections";
+import {
+  cacheKeys,
+  type DeviceHash,
+  deviceFromHash,
+  runScript,
+  type ScriptClient,
+} from "@uaip/projections";
 import { readSnapshotsScript } from "./cache-scripts.ts";
-import { type DeviceHash, deviceFromHash } from "./device-hash.ts";
-import { cacheKeys } from "./keys.ts";
-import { runScript, type ScriptClient } from "./run-script.ts";
 
 /** Device snapshots read together with the Redis projection's checkpoint and replay marker. */
 export interface SnapshotRead {

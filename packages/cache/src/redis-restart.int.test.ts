@@ -6,14 +6,13 @@ import { join } from "node:path";
 import { streamName } from "@uaip/events";
 import { freePort, probeRedis } from "@uaip/local-services";
 import { createRedis } from "@uaip/platform";
+import { cacheKeys, redisProjectionTarget } from "@uaip/projections";
+import { dumpNamespace, sampleHistory } from "@uaip/projections/testing";
 import { Projector } from "@uaip/projector";
 import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cacheKeys } from "./keys.ts";
 import { readSnapshots, servesReads } from "./read-snapshots.ts";
-import { redisProjectionTarget } from "./redis-projection.ts";
-import { dumpNamespace, sampleHistory } from "./test-fixtures.ts";
 import { verifyRedisProjection } from "./verify-redis-projection.ts";
 
 // A restart must keep the port (clients reconnect to the same address), which local-services'

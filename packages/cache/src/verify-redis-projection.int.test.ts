@@ -1,11 +1,10 @@
 import { createEvent, type DeviceEvent, streamName } from "@uaip/events";
+import { cacheKeys, redisProjectionTarget } from "@uaip/projections";
+import { clearNamespace, sampleHistory } from "@uaip/projections/testing";
 import { Projector } from "@uaip/projector";
 import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisVerifyError } from "./errors.ts";
-import { cacheKeys } from "./keys.ts";
-import { redisProjectionTarget } from "./redis-projection.ts";
-import { clearNamespace, sampleHistory } from "./test-fixtures.ts";
 import { verifyRedisProjection } from "./verify-redis-projection.ts";
 
 let t: TestHub;

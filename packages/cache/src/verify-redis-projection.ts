@@ -2,14 +2,17 @@ import { isDeepStrictEqual } from "node:util";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import { streamName } from "@uaip/events";
 import type { DeviceRow } from "@uaip/projections";
+import {
+  cacheKeys,
+  type DeviceHash,
+  deviceToHash,
+  redisFleetOf,
+  scanSuffixes,
+} from "@uaip/projections";
 import { checkpointFault, type TableDrift, type VerifyReport } from "@uaip/projector";
 import type { ChainableCommander, Redis } from "ioredis";
-import { type DeviceHash, deviceToHash } from "./device-hash.ts";
 import { DeviceLogFold } from "./device-log-fold.ts";
 import { RedisVerifyError } from "./errors.ts";
-import { expectedFleet } from "./expected-fleet.ts";
-import { cacheKeys } from "./keys.ts";
-import { scanSuffixes } from "./scan-keys.ts";
 
 export interface RedisVerifyDeps {
   readonly redis: Redis;
@@ -149,7 +152,7 @@ async function compareFleet(
     const tx = redis.multi().get(keys.checkpoint).smembers(keys.online).hgetall(keys.counts);
     for (const type of types) tx.smembers(keys.type(type));
     const [online, counts, ...typeSets] = await readAtCheckpoint(tx);
-    const expected = expectedFleet(fold.rows.values());
+    const expected = redisFleetOf(fold.rows.values());
     // A type first seen by the fold after the read began: read again with it.
     if ([...expected.types.keys()].some((type) => !types.includes(type))) {
       if (attempt < ATTEMPTS) continue;

@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { createApp, listen, type RunningServer } from "@uaip/api";
-import { redisProjectionTarget } from "@uaip/cache";
 import { type RunningDispatcher, startDispatcher } from "@uaip/dispatcher";
 import {
   connectNats,
@@ -13,7 +12,7 @@ import {
   jetStreamHandles,
   type Logger,
 } from "@uaip/platform";
-import { projections } from "@uaip/projections";
+import { projections, redisProjectionTarget } from "@uaip/projections";
 import { Projector, postgresTarget } from "@uaip/projector";
 import { writeRouteSpecs } from "@uaip/write-side";
 import type { Redis } from "ioredis";

@@ -1,8 +1,7 @@
 import type { JetStreamManager } from "@nats-io/jetstream";
-import { cacheKeys } from "@uaip/cache";
 import { streamName } from "@uaip/events";
 import type { Db, HubConfig } from "@uaip/platform";
-import { projections } from "@uaip/projections";
+import { cacheKeys, projections } from "@uaip/projections";
 import { type ProjectionStatus, projectionStatus, type StatusSource } from "@uaip/projector";
 import type { Redis } from "ioredis";
 import { openRedis } from "./connections.ts";

@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readDevices, redisProjectionTarget } from "@uaip/cache";
 import { createEvent, type DeviceEvent, streamName } from "@uaip/events";
 import { ensureLocalServices, freePort, type LocalServices } from "@uaip/local-services";
 import { createRedis } from "@uaip/platform";
-import { deviceFromTable } from "@uaip/projections";
+import { deviceFromTable, readDevices, redisProjectionTarget } from "@uaip/projections";
 import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

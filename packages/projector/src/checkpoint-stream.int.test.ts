@@ -1,7 +1,7 @@
 import { createEvent, type DeviceEvent, streamName } from "@uaip/events";
 import { migrateUp } from "@uaip/migrations";
 import { createDatabase } from "@uaip/platform";
-import { devicesProjection } from "@uaip/projections";
+import { devicesProjection, type ProjectionTarget } from "@uaip/projections";
 import { applyStreams, streamDefinitions } from "@uaip/streams";
 import { capturedLogs, createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import { sql } from "kysely";
@@ -9,7 +9,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readCheckpoint } from "./checkpoints.ts";
 import { postgresTarget } from "./postgres-target.ts";
 import { projectionStatus } from "./projection-status.ts";
-import type { ProjectionTarget } from "./projection-target.ts";
 import { Projector, type ProjectorOptions } from "./projector.ts";
 import { rebuildProjection } from "./rebuild.ts";
 import { verifyProjection } from "./verify.ts";

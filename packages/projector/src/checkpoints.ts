@@ -1,6 +1,6 @@
 import type { Database } from "@uaip/migrations";
+import { CheckpointConflictError } from "@uaip/projections";
 import type { Kysely, Transaction } from "kysely";
-import { CheckpointConflictError } from "./errors.ts";
 
 /** The projection's position, creating its row at 0 the first time. */
 export async function ensureCheckpoint(

@@ -1,16 +1,9 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { headers } from "@nats-io/transport-node";
-import type { Rejection, Subjects } from "@uaip/events";
+import type { Subjects } from "@uaip/events";
 import type { Database } from "@uaip/migrations";
+import type { RejectedMessage } from "@uaip/projections";
 import type { Transaction } from "kysely";
-
-export interface RejectedMessage {
-  readonly stream: string;
-  readonly seq: number;
-  readonly subject: string;
-  readonly data: Uint8Array;
-  readonly rejection: Rejection;
-}
 
 const MAX_PAYLOAD_CHARS = 16_384;
 const textDecoder = new TextDecoder();

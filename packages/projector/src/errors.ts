@@ -1,20 +1,5 @@
 import { isNatsUnavailable } from "@uaip/platform";
 
-/** The checkpoint was not where this worker left it: another worker moved it, or the data is gone. */
-export class CheckpointConflictError extends Error {
-  override readonly name = "CheckpointConflictError";
-  constructor(
-    readonly projection: string,
-    readonly expected: number,
-  ) {
-    super(`checkpoint of ${projection} is no longer at ${expected}: another worker applied events`);
-  }
-}
-
-export function isCheckpointConflict(err: unknown): err is CheckpointConflictError {
-  return err instanceof CheckpointConflictError;
-}
-
 const transientCodes = new Set([
   "ECONNREFUSED",
   "ECONNRESET",

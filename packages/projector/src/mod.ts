@@ -6,15 +6,13 @@ export {
   readStreamId,
   recordStreamId,
 } from "./checkpoints.ts";
-export type { RejectedMessage } from "./dead-letters.ts";
-export { CheckpointConflictError, isCheckpointConflict, isTransient } from "./errors.ts";
+export { isTransient } from "./errors.ts";
 export type { LeaseOptions } from "./lease.ts";
 export { acquireLease, releaseLease } from "./lease.ts";
 export type { PostgresTargetOptions } from "./postgres-target.ts";
 export { inSchema, postgresTarget } from "./postgres-target.ts";
 export type { ProjectionStatus, StatusSource } from "./projection-status.ts";
 export { projectionStatus } from "./projection-status.ts";
-export type { ProjectionTarget, TargetBatch } from "./projection-target.ts";
 export type { ProjectorOptions, ProjectorState } from "./projector.ts";
 export { consumerName, Projector } from "./projector.ts";
 export type { RebuildProgress, RebuildReport } from "./rebuild.ts";

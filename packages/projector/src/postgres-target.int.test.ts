@@ -1,8 +1,13 @@
 import { createEvent, type RecordedEvent } from "@uaip/events";
-import { type DeviceRow, deviceFromTable, devicesProjection, foldDevices } from "@uaip/projections";
+import {
+  CheckpointConflictError,
+  type DeviceRow,
+  deviceFromTable,
+  devicesProjection,
+  foldDevices,
+} from "@uaip/projections";
 import { createTestHub, type TestHub } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CheckpointConflictError } from "./errors.ts";
 import { postgresTarget } from "./postgres-target.ts";
 
 let t: TestHub;

@@ -1,10 +1,9 @@
 import type { Database } from "@uaip/migrations";
 import type { Db } from "@uaip/platform";
-import type { Projection } from "@uaip/projections";
+import type { Projection, ProjectionTarget, TargetBatch } from "@uaip/projections";
 import { type Kysely, sql, type Transaction } from "kysely";
 import { advanceCheckpoint, ensureCheckpoint, readStreamId } from "./checkpoints.ts";
 import { recordRejections } from "./dead-letters.ts";
-import type { ProjectionTarget, TargetBatch } from "./projection-target.ts";
 
 export interface PostgresTargetOptions {
   /**

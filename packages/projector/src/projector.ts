@@ -11,12 +11,16 @@ import {
 import { nanos } from "@nats-io/transport-node";
 import { decodeEvent, type RecordedEvent, streamName, subjects } from "@uaip/events";
 import type { Logger } from "@uaip/platform";
+import {
+  isCheckpointConflict,
+  type ProjectionTarget,
+  type RejectedMessage,
+} from "@uaip/projections";
 import { batches } from "./batches.ts";
-import { publishDeadLetters, type RejectedMessage } from "./dead-letters.ts";
-import { isCheckpointConflict, isTransient } from "./errors.ts";
+import { publishDeadLetters } from "./dead-letters.ts";
+import { isTransient } from "./errors.ts";
 import { acquireLease, type LeaseOptions, releaseLease } from "./lease.ts";
 import { batchDuration, messagesProcessed, projectionLag, rejectedEvents } from "./metrics.ts";
-import type { ProjectionTarget } from "./projection-target.ts";
 import { startingPoint } from "./starting-point.ts";
 import type { CheckpointFault } from "./stream-identity.ts";
 

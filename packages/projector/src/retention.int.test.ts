@@ -1,12 +1,11 @@
 import { nanos } from "@nats-io/transport-node";
 import { createEvent, streamName } from "@uaip/events";
-import { telemetryProjection } from "@uaip/projections";
+import { type ProjectionTarget, telemetryProjection } from "@uaip/projections";
 import { capturedLogs, createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCheckpoint } from "./checkpoints.ts";
 import { postgresTarget } from "./postgres-target.ts";
-import type { ProjectionTarget } from "./projection-target.ts";
 import { Projector } from "./projector.ts";
 import { rebuildProjection } from "./rebuild.ts";
 import { verifyProjection } from "./verify.ts";

@@ -1,7 +1,7 @@
 import type { JetStreamManager } from "@nats-io/jetstream";
 import type { Db, Logger } from "@uaip/platform";
+import type { ProjectionTarget } from "@uaip/projections";
 import { readStreamId, recordStreamId } from "./checkpoints.ts";
-import type { ProjectionTarget } from "./projection-target.ts";
 import {
   type CheckpointFault,
   checkpointFault,

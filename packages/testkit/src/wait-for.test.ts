@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { waitFor } from "./wait-for.ts";
 
 /** A probe that answers `notYet` for its first `n` calls, then `value`. */
-function after<T>(n: number, notYet: unknown, value: T) {
+function answersAfter<T>(n: number, notYet: unknown, value: T) {
   let calls = 0;
   const probe = () => (++calls > n ? value : (notYet as T));
   return { probe, calls: () => calls };
@@ -10,16 +10,16 @@ function after<T>(n: number, notYet: unknown, value: T) {
 
 describe("waitFor", () => {
   it("wait for - null means not yet: it keeps polling until a value arrives", async () => {
-    const p = after(3, null, "2026-12-01T10:00:00.000Z");
+    const p = answersAfter(3, null, "2026-12-01T10:00:00.000Z");
     await expect(waitFor(p.probe, 5_000)).resolves.toBe("2026-12-01T10:00:00.000Z");
     expect(p.calls()).toBe(4);
   });
 
   it("wait for - undefined and false mean not yet too, from async probes as well", async () => {
-    const u = after(2, undefined, { id: 1 });
+    const u = answersAfter(2, undefined, { id: 1 });
     await expect(waitFor(async () => u.probe(), 5_000)).resolves.toEqual({ id: 1 });
     expect(u.calls()).toBe(3);
-    const f = after(2, false, true);
+    const f = answersAfter(2, false, true);
     await expect(waitFor(f.probe, 5_000)).resolves.toBe(true);
     expect(f.calls()).toBe(3);
   });

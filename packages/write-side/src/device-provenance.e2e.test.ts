@@ -1,5 +1,5 @@
-import { cacheKeys } from "@uaip/cache";
 import { createEvent, streamName } from "@uaip/events";
+import { cacheKeys } from "@uaip/projections";
 import { waitFor } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWriteTestHub, type WriteTestHub } from "./testing/write-test-hub.ts";

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies are JSON the assertions check
-import { cacheKeys } from "@uaip/cache";
 import { createEvent } from "@uaip/events";
+import { cacheKeys } from "@uaip/projections";
 import { register } from "prom-client";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

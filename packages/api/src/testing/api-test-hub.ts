@@ -1,7 +1,6 @@
-import { redisProjectionTarget } from "@uaip/cache";
 import { createEvent, type DeviceEvent, streamName } from "@uaip/events";
 import type { RouteEnv, Scope } from "@uaip/http-kit";
-import { projections } from "@uaip/projections";
+import { projections, redisProjectionTarget } from "@uaip/projections";
 import { Projector, postgresTarget } from "@uaip/projector";
 import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import type { Hono } from "hono";

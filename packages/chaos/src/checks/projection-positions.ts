@@ -1,6 +1,5 @@
-import { cacheKeys } from "@uaip/cache";
 import type { StreamKind } from "@uaip/events";
-import { projections } from "@uaip/projections";
+import { cacheKeys, projections } from "@uaip/projections";
 import type { ChaosEnv } from "../scenario/chaos-env.ts";
 
 /** Where one projection stands against its stream. */

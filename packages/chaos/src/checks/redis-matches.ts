@@ -1,5 +1,4 @@
-import { readDevices } from "@uaip/cache";
-import { deviceFromTable } from "@uaip/projections";
+import { deviceFromTable, readDevices } from "@uaip/projections";
 import type { ChaosEnv } from "../scenario/chaos-env.ts";
 
 /** Device snapshots in Redis that differ from (or lack) the `devices` row. */

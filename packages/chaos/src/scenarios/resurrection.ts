@@ -1,5 +1,5 @@
-import { readDevices } from "@uaip/cache";
 import { catalog, createEvent, type DeviceEvent, type EventSource } from "@uaip/events";
+import { readDevices } from "@uaip/projections";
 import { finalChecks } from "../checks/final-checks.ts";
 import { waitCaughtUp } from "../checks/projection-positions.ts";
 import type { ApiClient } from "../hub/api-client.ts";

@@ -1,6 +1,5 @@
-import { cacheKeys } from "@uaip/cache";
 import { streamName } from "@uaip/events";
-import { projections } from "@uaip/projections";
+import { cacheKeys, projections } from "@uaip/projections";
 import { createTestHub, publishAll, sampleEvents, type TestHub, waitFor } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type RunningHub, startHub } from "../hub.ts";

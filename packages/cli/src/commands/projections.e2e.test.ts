@@ -1,7 +1,6 @@
-import { redisProjectionTarget } from "@uaip/cache";
 import { createEvent, streamName } from "@uaip/events";
 import { freePort } from "@uaip/local-services";
-import { projections } from "@uaip/projections";
+import { projections, redisProjectionTarget } from "@uaip/projections";
 import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

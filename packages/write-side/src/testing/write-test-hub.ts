@@ -1,6 +1,5 @@
 import { type ApiOptions, createApp, listen, type RunningServer } from "@uaip/api";
-import { redisProjectionTarget } from "@uaip/cache";
-import { projections } from "@uaip/projections";
+import { projections, redisProjectionTarget } from "@uaip/projections";
 import { Projector, postgresTarget } from "@uaip/projector";
 import { createTestHub, type TestHub } from "@uaip/testkit";
 import type { WriteDeps } from "../write-deps.ts";

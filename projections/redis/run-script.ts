@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { LuaScript } from "./cache-scripts.ts";
+import type { LuaScript } from "./redis-scripts.ts";
 
 /** The part of the client the scripts need. */
 export type ScriptClient = Pick<Redis, "evalsha" | "eval">;

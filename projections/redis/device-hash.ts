@@ -1,4 +1,4 @@
-import type { DeviceRow } from "@uaip/projections";
+import type { DeviceRow } from "../devices/device-row.ts";
 
 /**
  * How a DeviceRow is stored in its hash: strings as they are, arrays and `metadata` as JSON,
@@ -7,18 +7,7 @@ import type { DeviceRow } from "@uaip/projections";
  */
 export type DeviceHash = Readonly<Record<string, string>>;
 
-/** The fields `cacheStatuses` writes and `getStatuses` reads. */
-export interface DeviceStatusEntry {
-  readonly id: string;
-  readonly status: DeviceRow["status"];
-  readonly statusReason: string | null;
-  readonly statusChangedAt: string | null;
-  /** Stream sequence of the event this status comes from; guards the write like a row's. */
-  readonly version: number;
-}
-
-export const statusFields = ["status", "statusReason", "statusChangedAt", "version"] as const;
-
+/** The hash a row is stored as (see DeviceHash). */
 export function deviceToHash(row: DeviceRow): DeviceHash {
   const hash: Record<string, string> = {
     id: row.id,
@@ -75,36 +64,7 @@ export function deviceFromHash(hash: DeviceHash): DeviceRow | undefined {
   };
 }
 
-/** A status entry from HMGET of `statusFields`, or `undefined` when the device is not cached. */
-export function statusFromFields(
-  id: string,
-  [status, statusReason, statusChangedAt, version]: readonly (string | null)[],
-): DeviceStatusEntry | undefined {
-  if (status == null || version == null) return undefined;
-  return {
-    id,
-    status: status as DeviceRow["status"],
-    statusReason: statusReason ?? null,
-    statusChangedAt: statusChangedAt ?? null,
-    version: Number(version),
-  };
-}
-
 /** A row as one script argument: the hash's fields as a JSON object of strings. */
 export function encodeRow(row: DeviceRow): string {
   return JSON.stringify(deviceToHash(row));
-}
-
-/**
- * A status as one script argument. `version` travels as a string: Lua numbers are doubles
- * and Redis would store 1e15 as "1e+15".
- */
-export function encodeStatus(s: DeviceStatusEntry): string {
-  return JSON.stringify({
-    id: s.id,
-    status: s.status,
-    ...(s.statusReason !== null && { statusReason: s.statusReason }),
-    ...(s.statusChangedAt !== null && { statusChangedAt: s.statusChangedAt }),
-    version: String(s.version),
-  });
 }

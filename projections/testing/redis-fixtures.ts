@@ -1,8 +1,11 @@
-// Builders and probes shared by this package's specs; not exported from mod.ts.
+// Builders and probes shared by the specs of the Redis projection and of the cache service
+// (packages/cache, through `@uaip/projections/testing`).
 import { createEvent, type DeviceEvent, type RecordedEvent } from "@uaip/events";
-import type { DeviceRow } from "@uaip/projections";
 import type { Redis } from "ioredis";
-import { cacheKeys } from "./keys.ts";
+import type { DeviceRow } from "../devices/device-row.ts";
+import type { ProjectionTarget } from "../projection-target.ts";
+import { cacheKeys } from "../redis/cache-keys.ts";
+import { redisFleetOf } from "../redis/redis-fold.ts";
 
 export const at = (minute: number) => new Date(Date.UTC(2026, 10, 21, 10, minute)).toISOString();
 
@@ -79,6 +82,27 @@ export function sampleHistory(devices = 12): RecordedEvent[] {
   return events.map((e, i) => recorded(e, i + 1));
 }
 
+/**
+ * Commits the events to `target` in batches of `size` from sequence `from`, the way the
+ * runtime would; `afterBatch` runs after each commit with the checkpoint it reached.
+ */
+export async function commitInBatches(
+  target: ProjectionTarget,
+  events: readonly RecordedEvent[],
+  size: number,
+  from = 0,
+  afterBatch?: (to: number) => Promise<void>,
+): Promise<void> {
+  let position = from;
+  for (let i = 0; i < events.length; i += size) {
+    const batch = events.slice(i, i + size);
+    const to = batch.at(-1)!.seq;
+    await target.commit({ events: batch, rejected: [], from: position, to });
+    position = to;
+    await afterBatch?.(to);
+  }
+}
+
 /** What a reader sees of a namespace's fleet keys: online set, type sets, counters. */
 export async function fleetState(redis: Redis, namespace: string) {
   const keys = cacheKeys(namespace);
@@ -92,20 +116,16 @@ export async function fleetState(redis: Redis, namespace: string) {
   return { online: sorted(await redis.smembers(keys.online)), types, counts };
 }
 
-/** The fleet state the caches must show for these rows, computed without Redis. */
+/** The fleet state the caches must show for these rows, computed without Redis, as `fleetState` reads it. */
 export function expectedFleetState(rows: Iterable<DeviceRow>) {
-  const online: string[] = [];
+  const fleet = redisFleetOf(rows);
   const types: Record<string, string[]> = {};
-  const counts: Record<string, number> = {};
-  for (const row of rows) {
-    if (row.decommissionedAt !== null) continue;
-    if (row.status === "online") online.push(row.id);
-    types[row.type] = [...(types[row.type] ?? []), row.id].sort();
-    for (const field of [`status:${row.status}`, `type:${row.type}`]) {
-      counts[field] = (counts[field] ?? 0) + 1;
-    }
-  }
-  return { online: sorted(online), types: sortKeys(types), counts };
+  for (const [type, members] of fleet.types) types[type] = sorted([...members]);
+  return {
+    online: sorted([...fleet.online]),
+    types: sortKeys(types),
+    counts: Object.fromEntries(fleet.counts),
+  };
 }
 
 /** Every key of the namespace with its value, for comparing two builds of the caches. */

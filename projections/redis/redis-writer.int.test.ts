@@ -1,28 +1,24 @@
 import type { RecordedEvent } from "@uaip/events";
-import { foldDevices } from "@uaip/projections";
-import {
-  CheckpointConflictError,
-  type ProjectionTarget,
-  Projector,
-  type RejectedMessage,
-} from "@uaip/projector";
-import { streamDefinitions } from "@uaip/streams";
-import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
+import { countRoundTrips, createTestHub, type TestHub, writerSpec } from "@uaip/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { commitBatchScript } from "./cache-scripts.ts";
-import { deviceCache } from "./device-cache.ts";
-import { cacheKeys } from "./keys.ts";
-import { readSnapshots, servesReads } from "./read-snapshots.ts";
-import { redisProjectionTarget } from "./redis-projection.ts";
-import { countRoundTrips } from "./round-trip-counter.ts";
-import { runScript } from "./run-script.ts";
+import { CheckpointConflictError } from "../checkpoint-conflict-error.ts";
+import { foldDevices } from "../devices/devices-fold.ts";
+import type { ProjectionTarget, RejectedMessage } from "../projection-target.ts";
 import {
   clearNamespace,
+  commitInBatches,
   dumpNamespace,
   expectedFleetState,
   fleetState,
   sampleHistory,
-} from "./test-fixtures.ts";
+} from "../testing/redis-fixtures.ts";
+import { writerContract } from "../testing/writer-contract.ts";
+import { cacheKeys } from "./cache-keys.ts";
+import { readDevices } from "./read-devices.ts";
+import { redisProjectionTarget } from "./redis-projection.ts";
+import { commitBatchScript } from "./redis-scripts.ts";
+import { runScript } from "./run-script.ts";
+import { scanSuffixes } from "./scan-keys.ts";
 
 let t: TestHub;
 let target: ProjectionTarget;
@@ -36,30 +32,48 @@ afterAll(() => t.close());
 beforeEach(() => clearNamespace(t.redis, t.namespace));
 
 /** Commits the events in batches of `size` from sequence `from`, the way the runtime would. */
-async function project(
-  events: readonly RecordedEvent[],
-  size: number,
-  from = 0,
-  into = target,
-  afterBatch?: (to: number) => Promise<void>,
-): Promise<void> {
-  let position = from;
-  for (let i = 0; i < events.length; i += size) {
-    const batch = events.slice(i, i + size);
-    const to = batch.at(-1)!.seq;
-    await into.commit({ events: batch, rejected: [], from: position, to });
-    position = to;
-    await afterBatch?.(to);
-  }
-}
+const project = (events: readonly RecordedEvent[], size: number, from = 0) =>
+  commitInBatches(target, events, size, from);
 
 /** Snapshots, sets and counters must equal a fresh fold of the same events. */
 async function expectFoldOf(events: readonly RecordedEvent[]): Promise<void> {
   const rows = foldDevices(events);
-  const cached = await deviceCache(t.redis, t.namespace).getDevices([...rows.keys()]);
+  const cached = await readDevices(t.redis, t.namespace, [...rows.keys()]);
   expect(cached).toEqual(rows);
   expect(await fleetState(t.redis, t.namespace)).toEqual(expectedFleetState(rows.values()));
 }
+
+/** What the caches hold, every snapshot of the namespace included, in the shape of `fold`. */
+async function readCaches() {
+  const ids = await scanSuffixes(t.redis, cacheKeys(t.namespace).device(""));
+  return {
+    rows: await readDevices(t.redis, t.namespace, ids),
+    fleet: await fleetState(t.redis, t.namespace),
+  };
+}
+const fold = (events: readonly RecordedEvent[]) => {
+  const rows = foldDevices(events);
+  return { rows, fleet: expectedFleetState(rows.values()) };
+};
+// Each batch from where the checkpoint is, as the runtime sends them.
+const spec = writerSpec<RecordedEvent, Awaited<ReturnType<typeof readCaches>>>({
+  reset: () => clearNamespace(t.redis, t.namespace),
+  apply: async (events) => {
+    const from = (await target.position()) ?? 0;
+    await target.commit({ events, rejected: [], from, to: events.at(-1)!.seq });
+  },
+  read: readCaches,
+});
+
+describe("redis writer", () => {
+  writerContract({
+    area: "redis writer",
+    spec,
+    history: sampleHistory(),
+    fold,
+    replayable: true,
+  });
+});
 
 describe("redis projection", () => {
   it("redis projection - position is undefined before the first batch, then the last committed sequence", async () => {
@@ -73,7 +87,10 @@ describe("redis projection", () => {
 
   it("redis projection - batches fold into snapshots, sets and counters equal to a fresh fold", async () => {
     const events = sampleHistory();
-    await project(events, 7);
+    await spec
+      .given(...events)
+      .inBatchesOf(7)
+      .thenEquals(fold(events));
     await expectFoldOf(events);
     const counts = await t.redis.hgetall(cacheKeys(t.namespace).counts);
     // dev-4 declared itself again as a sensor: a device's later registration never changes its type.
@@ -164,109 +181,17 @@ describe("redis projection", () => {
     expect(trips.count).toBe(2);
     await expectFoldOf(events);
   });
-});
-
-describe("redis projection replay marker", () => {
-  // A hub of its own whose devices stream really holds the history, so that the stream end
-  // the projection asks NATS for is the history's last sequence.
-  let h: TestHub;
-  let replaying: ProjectionTarget;
-  let events: RecordedEvent[];
-  let end: number;
-
-  beforeAll(async () => {
-    h = await createTestHub();
-    replaying = redisProjectionTarget(h.redis, h.namespace, { jsm: h.jsm });
-    events = sampleHistory(8);
-    for (const e of events) end = (await h.publish(e.event)).seq;
-    expect(end).toBe(events.at(-1)!.seq);
-  });
-  afterAll(() => h.close());
-  beforeEach(() => clearNamespace(h.redis, h.namespace));
-
-  const read = () => readSnapshots(h.redis, h.namespace, ["dev-0", "dev-1"]);
-
-  it("redis projection - a build from empty is marked replaying until the stream end, and the batch reaching it clears the mark", async () => {
-    expect(servesReads(await read())).toBe(false); // empty: no checkpoint
-    const seen: { to: number; until: number | undefined; serves: boolean }[] = [];
-    await project(events, 9, 0, replaying, async (to) => {
-      const r = await read();
-      expect(r.position).toBe(to);
-      seen.push({ to, until: r.replayingUntil, serves: servesReads(r) });
-    });
-    expect(seen.length).toBeGreaterThan(2);
-    for (const s of seen.slice(0, -1)) expect(s).toEqual({ to: s.to, until: end, serves: false });
-    expect(seen.at(-1)).toEqual({ to: end, until: undefined, serves: true });
-    expect(await h.redis.exists(cacheKeys(h.namespace).replayingUntil)).toBe(0);
-
-    // Lost again mid-way through a later build: the mark comes back with the first batch.
-    await clearNamespace(h.redis, h.namespace);
-    await project(events.slice(0, 10), 10, 0, replaying);
-    expect(await read()).toMatchObject({ position: 10, replayingUntil: end });
-  });
-
-  it("redis projection - a first batch that already reaches the stream end leaves no mark", async () => {
-    await project(events, events.length, 0, replaying);
-    const r = await read();
-    expect(r).toMatchObject({ position: end, replayingUntil: undefined });
-    expect(servesReads(r)).toBe(true);
-  });
 
   it("redis projection - the commit script refuses a batch onto a missing checkpoint without the stream end", async () => {
-    const keys = cacheKeys(h.namespace);
+    const keys = cacheKeys(t.namespace);
     await expect(
       runScript(
-        h.redis,
+        t.redis,
         commitBatchScript,
         [keys.checkpoint, keys.replayingUntil],
         [keys.prefix, 0, 5, ""],
       ),
     ).rejects.toThrow(/^MISSING_STREAM_END/);
-    expect(await dumpNamespace(h.redis, h.namespace)).toEqual({});
-  });
-});
-
-describe("redis projection on a recreated stream", () => {
-  it("redis projection - a recreated stream empties the caches and folds the new stream, no halt", async () => {
-    await using h = await createTestHub();
-    const old = sampleHistory(10);
-    for (const e of old) await h.publish(e.event);
-    const common = { namespace: h.namespace, js: h.js, jsm: h.jsm, logger: h.logger };
-    const start = () =>
-      Projector.start({
-        ...common,
-        target: redisProjectionTarget(h.redis, h.namespace, { jsm: h.jsm }),
-        batchSize: 10,
-        batchWaitMs: 5,
-        deadLetters: false,
-      });
-    const reached = (seq: number) =>
-      waitFor(
-        async () => (await h.redis.get(cacheKeys(h.namespace).checkpoint)) === String(seq),
-        30_000,
-        `redis checkpoint ${seq}`,
-      );
-    let p = start();
-    await reached(old.length);
-    await p.stop();
-
-    const defs = streamDefinitions(h.namespace);
-    await h.jsm.streams.delete(defs.devices.name);
-    await h.jsm.streams.add(defs.devices);
-    const fresh = sampleHistory(3).filter((e) => e.event.type === "device.registered");
-    for (const e of fresh) await h.publish(e.event);
-
-    p = start();
-    try {
-      await reached(fresh.length);
-      expect(p.state).toBe("running");
-      const rows = foldDevices(fresh.map((e, i) => ({ ...e, seq: i + 1 })));
-      const keys = cacheKeys(h.namespace);
-      const devices = (await h.redis.keys(keys.device("*"))).sort();
-      expect(devices).toEqual([...rows.keys()].map((id) => keys.device(id)).sort());
-      expect(await fleetState(h.redis, h.namespace)).toEqual(expectedFleetState(rows.values()));
-    } finally {
-      await p.stop();
-    }
+    expect(await dumpNamespace(t.redis, t.namespace)).toEqual({});
   });
 });

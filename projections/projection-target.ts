@@ -1,5 +1,13 @@
-import type { RecordedEvent, StreamKind } from "@uaip/events";
-import type { RejectedMessage } from "./dead-letters.ts";
+import type { RecordedEvent, Rejection, StreamKind } from "@uaip/events";
+
+/** An event the runtime could not decode or fold, with its original bytes and the reason. */
+export interface RejectedMessage {
+  readonly stream: string;
+  readonly seq: number;
+  readonly subject: string;
+  readonly data: Uint8Array;
+  readonly rejection: Rejection;
+}
 
 /** One batch as the runtime hands it to a target: decoded events and rejections, all above `from`. */
 export interface TargetBatch {
@@ -16,9 +24,11 @@ export interface TargetBatch {
 }
 
 /**
- * Where a projection's state lives (PostgreSQL tables, Redis keys). The runtime consumes,
- * batches, decodes and acks; a target applies a batch and moves its checkpoint from
- * `from` to `to` atomically, in the same store as the data.
+ * Where a projection's state lives (PostgreSQL tables, Redis keys). The runtime
+ * (packages/projector) consumes, batches, decodes and acks; a target applies a batch and
+ * moves its checkpoint from `from` to `to` atomically, in the same store as the data. The
+ * contract lives here, beside the projections, so a target (the Redis one) needs nothing of
+ * the runtime.
  */
 export interface ProjectionTarget {
   readonly name: string;

@@ -1,13 +1,8 @@
 import { streamName } from "@uaip/events";
-import type { DeviceRow } from "@uaip/projections";
-import { evolveDevice } from "@uaip/projections";
-import { CheckpointConflictError, type ProjectionTarget } from "@uaip/projector";
 import type { Redis } from "ioredis";
-import { checkpointConflictCode, commitBatchScript } from "./cache-scripts.ts";
-import { readDevices } from "./device-cache.ts";
-import { encodeRow } from "./device-hash.ts";
-import { cacheKeys } from "./keys.ts";
-import { replyCode, runScript } from "./run-script.ts";
+import type { ProjectionTarget } from "../projection-target.ts";
+import { cacheKeys } from "./cache-keys.ts";
+import { writeRedisBatch } from "./redis-writer.ts";
 import { scanSuffixes } from "./scan-keys.ts";
 
 /** The part of a JetStreamManager the projection needs: a stream's last sequence. */
@@ -27,19 +22,19 @@ export interface RedisProjectionOptions {
 
 /**
  * The Redis caches as a projection of the devices stream: snapshots, online and type sets,
- * counters, and the checkpoint beside them in the same Redis.
+ * counters, and the checkpoint beside them in the same Redis. Its fold (redis-fold.ts) and
+ * key layout (cache-keys.ts) are what the read side in packages/cache reads and verifies.
  *
- * Each batch costs two round trips whatever its size: one pipeline reads the snapshots of
- * the devices the batch touches, the batch is folded in memory with `evolveDevice` (the
- * same fold as the PostgreSQL `devices` projection, collapsed to the last row per device),
- * then one script checks the checkpoint is at `from`, writes the rows (each guarded by its
- * version) and sets the checkpoint to `to`, atomically.
+ * Each batch costs two round trips whatever its size (see redis-writer.ts): one pipeline
+ * reads the snapshots the batch touches, it is folded onto them with the same fold as the
+ * PostgreSQL `devices` projection, and one script checks the checkpoint is at `from`,
+ * writes the rows (each guarded by its version) and sets the checkpoint to `to`, atomically.
  *
  * A batch from 0 means the checkpoint is missing: Redis lost its data (restart without
  * persistence, FLUSHALL, eviction) or was never built. That batch also asks NATS for the
  * stream's last sequence N (one more round trip, once per build) and its script records
  * "replaying until N" with the rows; `readSnapshots` callers keep to PostgreSQL until the
- * checkpoint has passed N, so no reader sees the half-built caches (see README.md).
+ * checkpoint has passed N, so no reader sees the half-built caches (see packages/cache/README.md).
  *
  * `reset()` empties every cache key of the namespace (checkpoint first), so a stream that
  * was recreated is folded again from its start instead of halting the projection.
@@ -78,36 +73,12 @@ export function redisProjectionTarget(
       await redis.unlink(keys.online, keys.counts);
     },
 
-    // Rejected events are ignored here: the PostgreSQL projections record them (table and
-    // dead letters), so this target only moves its checkpoint past them.
     async commit({ events, from, to }) {
-      const ids = [...new Set(events.map((e) => e.event.deviceId))];
-      const [before, streamEnd] = await Promise.all([
-        readDevices(redis, namespace, ids),
-        // Asked now, not when the loss happened: every version anyone could have read
-        // before this build began is at or below the stream's end at this moment.
-        from === 0
-          ? options.jsm.streams.info(stream).then((i) => String(i.state.last_seq))
-          : Promise.resolve(""),
-      ]);
-      const after = new Map<string, DeviceRow>(before);
-      for (const e of events) {
-        const next = evolveDevice(after.get(e.event.deviceId), e);
-        if (next) after.set(next.id, next);
-      }
-      const changed = [...after.values()].filter((row) => row !== before.get(row.id));
-      try {
-        await runScript(
-          redis,
-          commitBatchScript,
-          [keys.checkpoint, keys.replayingUntil],
-          [keys.prefix, from, to, streamEnd, ...changed.map(encodeRow)],
-        );
-      } catch (err) {
-        if (replyCode(err) === checkpointConflictCode)
-          throw new CheckpointConflictError("redis", from);
-        throw err;
-      }
+      // Asked now, not when the loss happened: every version anyone could have read
+      // before this build began is at or below the stream's end at this moment.
+      const streamEnd =
+        from === 0 ? options.jsm.streams.info(stream).then((i) => i.state.last_seq) : undefined;
+      await writeRedisBatch(redis, namespace, { events, from, to }, streamEnd);
     },
   };
 }

@@ -10,7 +10,7 @@ export interface RoundTripCounter extends Disposable {
  * Counts the writes a client makes to its socket. ioredis writes each command on its own as
  * it is sent and a whole pipeline in one write, so for code that awaits each reply before
  * sending more this counts round trips: a batch operation shows 1, a loop over 100 ids 100.
- * Observes the real client (every command still goes to Redis); for tests and benchmarks.
+ * Observes the real client (every command still goes to Redis); for specs and benchmarks.
  *
  * @example
  * using trips = countRoundTrips(redis);

@@ -1,0 +1,35 @@
+import { createTestHub, postgresWriterSpec, type TestHub } from "@uaip/testkit";
+import { afterAll, beforeAll, describe } from "vitest";
+import { deviceHistory } from "../testing/histories.ts";
+import { writerContract } from "../testing/writer-contract.ts";
+import { foldDevices } from "./devices-fold.ts";
+import { devicesProjection } from "./devices-projection.ts";
+import { fleetCounts } from "./fleet-stats-fold.ts";
+
+// The fleet counts, written by the devices projection's batches, against a real PostgreSQL:
+// exactly the live devices of a fresh fold, by status and by type.
+
+let t: TestHub;
+beforeAll(async () => {
+  t = await createTestHub();
+});
+afterAll(() => t?.close());
+
+const spec = postgresWriterSpec(
+  () => t.db,
+  devicesProjection,
+  async (db) => {
+    const stats = await db.selectFrom("fleet_stats").selectAll().where("count", "<>", 0).execute();
+    return new Map(stats.map((s) => [`${s.dimension}:${s.key}`, Number(s.count)]));
+  },
+);
+
+describe("fleet stats writer", () => {
+  writerContract({
+    area: "fleet stats writer",
+    spec,
+    history: deviceHistory,
+    fold: (events) => fleetCounts(foldDevices(events).values()),
+    replayable: true,
+  });
+});
