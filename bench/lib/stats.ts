@@ -1,3 +1,5 @@
+import { type LatencyRecorder, latencyRecorder } from "@uaip/simulator";
+
 /** Summary of a set of timings, in milliseconds. */
 export interface Summary {
   readonly n: number;
@@ -16,17 +18,21 @@ export function mean(xs: readonly number[]): number {
 }
 
 /**
- * The p-th percentile (0–100) by nearest rank: a value that was really measured, never an
- * interpolation between two.
+ * The p-th percentile (0–100) by nearest rank, through the simulator's latencyRecorder (the
+ * one percentile implementation: HdrHistogram, exact to 1 µs up to 262 ms).
  *
  * @example
  * percentile([5, 1, 3, 2, 4], 50); // 3
  */
 export function percentile(xs: readonly number[], p: number): number {
   if (xs.length === 0) return Number.NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(Math.max(rank, 1), sorted.length) - 1]!;
+  return recorded(xs).percentile(p);
+}
+
+function recorded(xs: readonly number[]): LatencyRecorder {
+  const r = latencyRecorder();
+  for (const x of xs) r.record(x);
+  return r;
 }
 
 /** Events per second for `count` events in `ms` milliseconds. */
@@ -35,13 +41,18 @@ export function rate(count: number, ms: number): number {
 }
 
 export function summarize(samplesMs: readonly number[]): Summary {
+  if (samplesMs.length === 0) {
+    const none = Number.NaN;
+    return { n: 0, mean: none, p50: none, p99: none, min: Infinity, max: -Infinity };
+  }
+  const r = recorded(samplesMs);
   return {
     n: samplesMs.length,
     mean: mean(samplesMs),
-    p50: percentile(samplesMs, 50),
-    p99: percentile(samplesMs, 99),
-    min: Math.min(...samplesMs),
-    max: Math.max(...samplesMs),
+    p50: r.percentile(50),
+    p99: r.percentile(99),
+    min: r.min,
+    max: r.max,
   };
 }
 

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import {
@@ -13,8 +16,8 @@ import {
   hubSecretBucket,
 } from "@uaip/device-protocol";
 import { connectDevice } from "@uaip/device-sdk";
-import { startTestNatsServer, type TestNatsServer } from "@uaip/device-sdk/testing";
 import { createEvent, streamName, subjects } from "@uaip/events";
+import { type StartedService, startNats } from "@uaip/local-services";
 import { applyStreams, streamDefinitions } from "@uaip/streams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeviceCredentials, type DeviceCredentials } from "./device-credentials.ts";
@@ -24,23 +27,30 @@ const ns = "perm";
 const hubUser = { user: "hub", password: "hub-secret" };
 let a: DeviceCredentials;
 let b: DeviceCredentials;
-let server: TestNatsServer;
+let dir: string;
+let server: StartedService;
 let hub: NatsConnection;
 const open: NatsConnection[] = [];
 
 beforeAll(async () => {
   a = createDeviceCredentials(ns, "dev-a");
   b = createDeviceCredentials(ns, "dev-b");
-  server = await startTestNatsServer((port, storeDir) =>
-    renderServerConfig({ port, storeDir, hub: hubUser, devices: [a, b] }),
-  );
+  dir = await mkdtemp(join(tmpdir(), "uaip-perm-"));
+  server = await startNats({
+    dataDir: dir,
+    configuredUrl: "nats://127.0.0.1:4222",
+    log: () => {},
+    config: (port, storeDir) =>
+      renderServerConfig({ port, storeDir, hub: hubUser, devices: [a, b] }),
+  });
   hub = await connect({ servers: server.url, user: hubUser.user, pass: hubUser.password });
   await applyStreams(await jetstreamManager(hub), streamDefinitions(ns));
 });
 afterAll(async () => {
   for (const nc of open) await nc.close().catch(() => {});
   await hub?.close();
-  await server?.close();
+  await server?.process.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** A raw connection as device A, as a misbehaving client would open it. */

@@ -1,26 +1,45 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { streamName } from "@uaip/events";
+import { type StartedService, startNats } from "@uaip/local-services";
 import { applyStreams, streamDefinitions } from "@uaip/streams";
 import { waitFor } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDevice } from "./device-client.ts";
 import { isBufferOverflow } from "./errors.ts";
-import { startTestNatsServer, type TestNatsServer } from "./testing/nats-server.ts";
 
-// A server of this file's own, because these tests stop and restart it.
+// A server of this file's own, because these tests kill it and start it again (same port,
+// same store).
 const ns = "buf";
-let server: TestNatsServer;
+let dir: string;
+let server: StartedService;
 let hub: NatsConnection;
 
+const startServer = (port?: number) =>
+  startNats({
+    dataDir: dir,
+    configuredUrl: "nats://127.0.0.1:4222",
+    log: () => {},
+    ...(port === undefined ? {} : { port }),
+  });
+const killServer = () => server.process.kill();
+const restartServer = async () => {
+  server = await startServer(server.port);
+};
+
 beforeAll(async () => {
-  server = await startTestNatsServer();
+  dir = await mkdtemp(join(tmpdir(), "uaip-buf-"));
+  server = await startServer();
   hub = await connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
   await applyStreams(await jetstreamManager(hub), streamDefinitions(ns));
 });
 afterAll(async () => {
   await hub?.close();
-  await server?.close();
+  await server?.process.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 async function storedMetrics(deviceId: string): Promise<number[]> {
@@ -56,11 +75,11 @@ describe("device sdk buffering", () => {
     const before = Array.from({ length: 100 }, (_, i) => d.reportTelemetry({ i }));
     await Promise.all(before);
     const hubBack = reconnected(hub);
-    await server.stop();
+    await killServer();
     await waitFor(() => !d.stats.connected, 5_000, "the device to notice");
     const during = Array.from({ length: 400 }, (_, i) => d.reportTelemetry({ i: 100 + i }));
     expect(d.stats.pending).toBe(400);
-    await server.start();
+    await restartServer();
     await Promise.all(during);
     await hubBack;
     expect(await storedMetrics("outage-1")).toEqual(Array.from({ length: 500 }, (_, i) => i));
@@ -81,11 +100,11 @@ describe("device sdk buffering", () => {
     });
     await d.reportTelemetry({ i: -1 });
     const hubBack = reconnected(hub);
-    await server.stop();
+    await killServer();
     await waitFor(() => !d.stats.connected, 5_000, "the device to notice");
     const sent = Array.from({ length: 300 }, (_, i) => d.reportTelemetry({ i }));
     const settled = Promise.allSettled(sent);
-    await server.start();
+    await restartServer();
     const results = await settled;
     const dropped = results.filter((r) => r.status === "rejected");
     expect(dropped).toHaveLength(200);

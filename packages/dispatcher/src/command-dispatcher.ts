@@ -1,9 +1,9 @@
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { Db, Logger } from "@uaip/platform";
-import { type DeliveryPolicy, DispatchSession } from "./dispatch-session.ts";
+import { type Db, type Lease, type Logger, sleep, superviseWithLease } from "@uaip/platform";
+import { type DeliveryPolicy, deliveryPolicy } from "./delivery-policy.ts";
+import { runDispatchSession } from "./dispatch-session.ts";
 import { leaseHeld } from "./dispatcher-metrics.ts";
-import type { KvLease } from "./kv-lease.ts";
 import type { PresenceTracker } from "./presence-tracker.ts";
 
 export interface CommandDispatcherOptions extends Partial<DeliveryPolicy> {
@@ -13,7 +13,7 @@ export interface CommandDispatcherOptions extends Partial<DeliveryPolicy> {
   readonly db: Db;
   readonly namespace: string;
   readonly presence: PresenceTracker;
-  readonly lease: KvLease;
+  readonly lease: Lease;
   /** Lease time to live: the longest a standby waits to take over from a dead dispatcher. */
   readonly leaseTtlMs: number;
   readonly logger: Logger;
@@ -21,50 +21,62 @@ export interface CommandDispatcherOptions extends Partial<DeliveryPolicy> {
 
 export type DispatcherState = "standby" | "running" | "retrying" | "stopped";
 
-/** The delivery policy's defaults. */
-export const defaultDeliveryPolicy: DeliveryPolicy = {
-  requestTimeoutMs: 5_000,
-  retryInitialMs: 500,
-  retryMaxMs: 30_000,
-  offlineRecheckMs: 30_000,
-  maxInFlight: 256,
-};
+/** Wait before a failed session (NATS or the read model unreachable) starts over. */
+const RESTART_MS = 1_000;
 
 /**
- * Delivers issued commands to their devices (see DispatchSession). Several dispatcher
- * processes may run: a KV lease lets one work while the others stand by, and a standby
- * takes over within the lease's TTL when the worker dies. Nothing is kept between sessions
- * but the log and its read model, so a kill at any instant loses no command; a command a
- * device received but whose delivery was not yet recorded is sent again, and the device
- * drops it by its id.
+ * Delivers issued commands to their devices (see runDispatchSession and DispatchScheduler).
+ * Several dispatcher processes may run: under superviseWithLease one works while the others
+ * stand by, and a standby takes over within the lease's TTL when the worker dies. Nothing is
+ * kept between sessions but the log and its read model, so a kill at any instant loses no
+ * command; a command a device received but whose delivery was not yet recorded is sent
+ * again, and the device drops it by its id.
  *
  * @example
  * const dispatcher = CommandDispatcher.start({ nc, js, jsm, db, namespace, presence, lease, leaseTtlMs: 10_000, logger });
  * await dispatcher.stop();
  */
 export class CommandDispatcher {
-  readonly #o: CommandDispatcherOptions;
-  readonly #policy: DeliveryPolicy;
+  readonly #stop = new AbortController();
   #state: DispatcherState = "standby";
-  #session?: DispatchSession;
-  #stopRequested = false;
-  #wake?: () => void;
+  #live = false;
   #loop?: Promise<void>;
 
-  private constructor(o: CommandDispatcherOptions) {
-    this.#o = o;
-    this.#policy = {
-      requestTimeoutMs: o.requestTimeoutMs ?? defaultDeliveryPolicy.requestTimeoutMs,
-      retryInitialMs: o.retryInitialMs ?? defaultDeliveryPolicy.retryInitialMs,
-      retryMaxMs: o.retryMaxMs ?? defaultDeliveryPolicy.retryMaxMs,
-      offlineRecheckMs: o.offlineRecheckMs ?? defaultDeliveryPolicy.offlineRecheckMs,
-      maxInFlight: o.maxInFlight ?? defaultDeliveryPolicy.maxInFlight,
-    };
-  }
+  private constructor() {}
 
   static start(o: CommandDispatcherOptions): CommandDispatcher {
-    const d = new CommandDispatcher(o);
-    d.#loop = d.#supervise();
+    const d = new CommandDispatcher();
+    const policy = deliveryPolicy(o);
+    const log = o.logger.child({ component: "dispatcher" });
+    const held = (n: 0 | 1) => leaseHeld.set({ lease: o.lease.name }, n);
+    d.#loop = superviseWithLease({
+      lease: o.lease,
+      ttlMs: o.leaseTtlMs,
+      signal: d.#stop.signal,
+      onState: (state) => {
+        held(state === "active" ? 1 : 0);
+        if (state !== "active") d.#state = state;
+      },
+      onLost: () => {
+        held(0);
+        log.warn("lease lost; standing by");
+      },
+      work: async (signal) => {
+        d.#state = "running";
+        try {
+          await runDispatchSession({ ...o, logger: log }, policy, signal, () => {
+            d.#live = true;
+          });
+        } catch (err) {
+          if (signal.aborted) return;
+          d.#state = "retrying";
+          log.warn({ err: (err as Error).message }, "dispatcher session failed; starting over");
+          await sleep(RESTART_MS, signal);
+        } finally {
+          d.#live = false;
+        }
+      },
+    });
     return d;
   }
 
@@ -74,62 +86,16 @@ export class CommandDispatcher {
 
   /** Whether this one holds the lease and has caught up with the stream. */
   get live(): boolean {
-    return this.#session?.live ?? false;
+    return this.#live;
   }
 
+  /** Stops the session, releases the lease (a standby takes over at once). */
   async stop(): Promise<void> {
-    this.#stopRequested = true;
-    this.#session?.end();
-    this.#wake?.();
+    this.#stop.abort();
     await this.#loop;
   }
 
-  async #supervise(): Promise<void> {
-    const { lease, logger } = this.#o;
-    const log = logger.child({ component: "dispatcher" });
-    while (!this.#stopRequested) {
-      const held = await lease.acquire();
-      leaseHeld.set({ lease: lease.name }, held ? 1 : 0);
-      if (!held) {
-        this.#state = "standby";
-        await this.#sleep(this.#o.leaseTtlMs / 3);
-        continue;
-      }
-      const session = new DispatchSession({ ...this.#o, logger: log }, this.#policy);
-      this.#session = session;
-      const renew = setInterval(() => {
-        void lease.acquire().then((still) => {
-          leaseHeld.set({ lease: lease.name }, still ? 1 : 0);
-          if (!still) {
-            log.warn("lease lost; standing by");
-            session.end();
-          }
-        });
-      }, this.#o.leaseTtlMs / 3);
-      try {
-        this.#state = "running";
-        await session.run();
-      } catch (err) {
-        this.#state = "retrying";
-        log.warn({ err: (err as Error).message }, "dispatcher session failed; starting over");
-        await this.#sleep(1_000);
-      } finally {
-        clearInterval(renew);
-        session.end();
-      }
-    }
-    await lease.release();
-    leaseHeld.set({ lease: lease.name }, 0);
-    this.#state = "stopped";
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.#wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
   }
 }

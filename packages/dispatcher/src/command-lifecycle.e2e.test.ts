@@ -1,4 +1,4 @@
-import { streamName } from "@uaip/events";
+import { readLog } from "@uaip/log-reader";
 import { waitFor } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DispatchTestHub, startDispatchTestHub } from "./testing/dispatch-test-hub.ts";
@@ -19,19 +19,20 @@ const issue = async (deviceId: string, body: Record<string, unknown>) => {
 
 /** The phases of a command in the log, in stream order. */
 async function phasesInLog(deviceId: string, commandId: string) {
-  const consumer = await h.t.js.consumers.get(streamName(h.t.namespace, "commands"), {
-    filter_subjects: h.t.subjects.commandEvents(deviceId, commandId),
+  await using log = await readLog(h.t.js, h.t.jsm, {
+    namespace: h.t.namespace,
+    stream: "commands",
+    filter: h.t.subjects.commandEvents(deviceId, commandId),
   });
-  const pending = (await consumer.info(true)).num_pending;
   const out: { phase: string; source: string }[] = [];
-  for (let i = 0; i < pending; i++) {
-    const m = await consumer.next({ expires: 2_000 });
-    if (!m) break;
-    // The phase is the fifth token; the hub's appends carry their origin after it.
-    out.push({ phase: m.subject.split(".")[4]!, source: m.json<{ source: string }>().source });
-  }
+  // The phase is the fifth token; the hub's appends carry their origin after it.
+  for await (const { raw } of log)
+    out.push({ phase: raw.subject.split(".")[4]!, source: sourceOf(raw.data) });
   return out;
 }
+
+const sourceOf = (data: Uint8Array) =>
+  (JSON.parse(new TextDecoder().decode(data)) as { source: string }).source;
 
 describe("command lifecycle", () => {
   it("lifecycle - issued → delivered → acknowledged → completed with the handler's result, read back over HTTP", async () => {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { commandEventId } from "@uaip/device-protocol";
-import { createEvent, streamName } from "@uaip/events";
+import { createEvent } from "@uaip/events";
+import { readLog } from "@uaip/log-reader";
 import { waitFor } from "@uaip/testkit";
 import { commandIdFor } from "@uaip/write-side";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,15 +17,15 @@ afterAll(() => h?.close());
 
 /** Every event of one command in the log, in stream order, as `phase:source`. */
 async function commandLog(deviceId: string, commandId: string): Promise<string[]> {
-  const consumer = await h.t.js.consumers.get(streamName(h.t.namespace, "commands"), {
-    filter_subjects: h.t.subjects.commandEvents(deviceId, commandId),
+  await using log = await readLog(h.t.js, h.t.jsm, {
+    namespace: h.t.namespace,
+    stream: "commands",
+    filter: h.t.subjects.commandEvents(deviceId, commandId),
   });
-  const pending = (await consumer.info(true)).num_pending;
   const out: string[] = [];
-  for (let i = 0; i < pending; i++) {
-    const m = await consumer.next({ expires: 2_000 });
-    if (!m) break;
-    out.push(`${m.subject.split(".")[4]}:${m.json<{ source: string }>().source}`);
+  for await (const { raw } of log) {
+    const { source } = JSON.parse(new TextDecoder().decode(raw.data)) as { source: string };
+    out.push(`${raw.subject.split(".")[4]}:${source}`);
   }
   return out;
 }

@@ -2,6 +2,7 @@ import type { JetStreamManager } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { nanos } from "@nats-io/transport-node";
+import type { Lease } from "@uaip/platform";
 
 /** KV bucket holding a hub's leases: `<namespace>_leases` (stream `KV_<namespace>_leases`). */
 export function leaseBucketName(namespace: string): string {
@@ -29,15 +30,16 @@ export async function openLeaseBucket(
 }
 
 /**
- * One named lease in the bucket: at most one owner holds it at a time. `acquire` takes it
- * when free (absent, expired or released) and renews it when held, each a compare-and-set
- * on the entry's revision; call it every ttl/3 while working.
+ * The platform's Lease on NATS KV: one named entry in the bucket, at most one owner at a
+ * time. `acquire` takes it when free (absent, expired or released) and renews it when held,
+ * each a compare-and-set on the entry's revision; superviseWithLease calls it every ttl/3.
+ * The dispatcher keeps no state in PostgreSQL, so its leases live beside its log in NATS.
  *
  * Exclusion is as good as the holder's renewals: a holder paused past the TTL (a long GC,
  * a frozen VM) may act for up to ttl/3 after another took over. The dispatcher is safe
  * under that (a device drops a command id it has seen; the fold keeps the first outcome).
  */
-export class KvLease {
+export class KvLease implements Lease {
   readonly #kv: KV;
   #revision = 0;
   #held = false;

@@ -1,8 +1,16 @@
+export type { Clock } from "./clock.ts";
+export { systemClock } from "./clock.ts";
 export type { DeliveryResult } from "./command-delivery.ts";
 export { deliverCommand } from "./command-delivery.ts";
 export type { CommandDispatcherOptions, DispatcherState } from "./command-dispatcher.ts";
-export { CommandDispatcher, defaultDeliveryPolicy } from "./command-dispatcher.ts";
-export type { DeliveryPolicy } from "./dispatch-session.ts";
+export { CommandDispatcher } from "./command-dispatcher.ts";
+export type { DeliveryPolicy } from "./delivery-policy.ts";
+export { defaultDeliveryPolicy, deliveryPolicy } from "./delivery-policy.ts";
+export type { AppendResult, DispatchEffect, EffectResult } from "./dispatch-effects.ts";
+export type { DispatchSchedulerOptions } from "./dispatch-scheduler.ts";
+export { DispatchScheduler } from "./dispatch-scheduler.ts";
+export type { SessionDeps } from "./dispatch-session.ts";
+export { runDispatchSession } from "./dispatch-session.ts";
 export { KvLease, leaseBucketName, openLeaseBucket } from "./kv-lease.ts";
 export type { OpenCommand, OpenCommandChange, OpenCommandRow } from "./open-commands.ts";
 export { OpenCommands } from "./open-commands.ts";

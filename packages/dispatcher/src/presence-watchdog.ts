@@ -2,9 +2,8 @@ import type { JetStreamClient } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { appendEvent } from "@uaip/device-protocol";
 import { createEvent, type DeviceStatus, subjects } from "@uaip/events";
-import type { Logger } from "@uaip/platform";
+import { type Lease, type Logger, superviseWithLease } from "@uaip/platform";
 import { leaseHeld, presenceTransitions } from "./dispatcher-metrics.ts";
-import type { KvLease } from "./kv-lease.ts";
 import type { PresenceTracker } from "./presence-tracker.ts";
 
 export interface PresenceWatchdogOptions {
@@ -12,7 +11,7 @@ export interface PresenceWatchdogOptions {
   readonly nc: NatsConnection;
   readonly js: JetStreamClient;
   readonly namespace: string;
-  readonly lease: KvLease;
+  readonly lease: Lease;
   /** Lease time to live; the lease is renewed every third of it. */
   readonly leaseTtlMs: number;
   /** Silence after which an online (or error) device is declared offline. */
@@ -27,7 +26,7 @@ const present = new Set<string>(["online", "error"]);
 
 /**
  * Declares silent devices offline and brings them back: while it holds its lease (one
- * watchdog acts across all hub processes), every check appends
+ * watchdog acts across all hub processes, under superviseWithLease), every check appends
  * `device.status_changed {offline, "heartbeat timeout", since: <last seen>}` (source hub)
  * for each online or erroring device not seen for `timeoutMs`, and the first message from a
  * device that is offline appends `online` ("message received"). Silence is measured by
@@ -35,9 +34,10 @@ const present = new Set<string>(["online", "error"]);
  */
 export class PresenceWatchdog {
   readonly #o: PresenceWatchdogOptions;
-  readonly #timers: NodeJS.Timeout[] = [];
+  readonly #stop = new AbortController();
   readonly #appending = new Set<string>();
-  #stopped = false;
+  #active = false;
+  #loop?: Promise<void>;
 
   private constructor(o: PresenceWatchdogOptions) {
     this.#o = o;
@@ -46,33 +46,51 @@ export class PresenceWatchdog {
   static start(o: PresenceWatchdogOptions): PresenceWatchdog {
     const w = new PresenceWatchdog(o);
     o.tracker.onSeenWhileOffline((id) => {
-      if (o.lease.held) void w.#append(id, "online", "message received");
+      if (w.#active) void w.#append(id, "online", "message received");
     });
-    const renew = async () => {
-      const held = await o.lease.acquire();
-      leaseHeld.set({ lease: o.lease.name }, held ? 1 : 0);
-    };
-    void renew();
-    w.#timers.push(setInterval(renew, Math.max(50, o.leaseTtlMs / 3)));
     const every = o.checkEveryMs ?? Math.max(100, o.timeoutMs / 10);
-    w.#timers.push(setInterval(() => w.#check(), every));
+    const held = (n: 0 | 1) => leaseHeld.set({ lease: o.lease.name }, n);
+    w.#loop = superviseWithLease({
+      lease: o.lease,
+      ttlMs: o.leaseTtlMs,
+      signal: w.#stop.signal,
+      onState: (state) => held(state === "active" ? 1 : 0),
+      onLost: () => held(0),
+      work: async (signal) => {
+        w.#active = true;
+        const timer = setInterval(() => w.#check(), every);
+        try {
+          await new Promise<void>((resolve) => {
+            if (signal.aborted) resolve();
+            else signal.addEventListener("abort", () => resolve(), { once: true });
+          });
+        } finally {
+          clearInterval(timer);
+          w.#active = false;
+        }
+      },
+    });
     return w;
   }
 
+  /** Whether this one holds the lease and acts. */
   get active(): boolean {
-    return this.#o.lease.held;
+    return this.#active;
   }
 
+  /** Stops checking and releases the lease (a standby takes over at once). */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    for (const t of this.#timers) clearInterval(t);
+    this.#stop.abort();
     this.#o.tracker.onSeenWhileOffline(undefined);
-    await this.#o.lease.release();
-    leaseHeld.set({ lease: this.#o.lease.name }, 0);
+    await this.#loop;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
   }
 
   #check(): void {
-    if (!this.#o.lease.held || this.#stopped) return;
+    if (!this.#active || this.#stop.signal.aborted) return;
     const now = Date.now();
     for (const [id, d] of this.#o.tracker.entries()) {
       if (d.decommissioned || !present.has(d.status)) continue;
@@ -89,7 +107,7 @@ export class PresenceWatchdog {
     reason: string,
     since?: string,
   ): Promise<void> {
-    if (this.#appending.has(deviceId) || this.#stopped) return;
+    if (this.#appending.has(deviceId) || this.#stop.signal.aborted) return;
     this.#appending.add(deviceId);
     try {
       const event = createEvent(

@@ -1,4 +1,4 @@
-import { streamName } from "@uaip/events";
+import { readLog } from "@uaip/log-reader";
 import { waitFor } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DispatchTestHub, startDispatchTestHub } from "./testing/dispatch-test-hub.ts";
@@ -14,16 +14,18 @@ afterAll(() => h?.close());
 /** Status events of a device in the log: status, reason and source, in order. */
 async function statusLog(deviceId: string) {
   // The device's own status and the watchdog's (`….status.hub`): one filter for both.
-  const consumer = await h.t.js.consumers.get(streamName(h.t.namespace, "devices"), {
-    filter_subjects: h.t.subjects.deviceEvents(deviceId),
+  await using log = await readLog(h.t.js, h.t.jsm, {
+    namespace: h.t.namespace,
+    stream: "devices",
+    filter: h.t.subjects.deviceEvents(deviceId),
   });
-  const pending = (await consumer.info(true)).num_pending;
   const out: string[] = [];
-  for (let i = 0; i < pending; i++) {
-    const m = await consumer.next({ expires: 2_000 });
-    if (!m) break;
-    if (m.subject.split(".")[3] !== "status") continue;
-    const e = m.json<{ source: string; data: { status: string; reason?: string } }>();
+  for await (const { raw } of log) {
+    if (raw.subject.split(".")[3] !== "status") continue;
+    const e = JSON.parse(new TextDecoder().decode(raw.data)) as {
+      source: string;
+      data: { status: string; reason?: string };
+    };
     out.push(`${e.data.status}:${e.data.reason ?? ""}:${e.source}`);
   }
   return out;

@@ -8,7 +8,7 @@ export interface ReplyEvents {
 }
 
 /**
- * What the dispatcher appends for a device's reply to delivery `attempt`, all as the hub and
+ * What the dispatcher appends for a device's reply to delivery `attempt` (at `occurredAt`), all as the hub and
  * with fixed ids (so a retried append is stored once, and the device's own copy of an outcome
  * shares its id): `delivered`; `acknowledged` unless the device rejected the command; and
  * `completed` / `failed` when the reply carries the outcome.
@@ -22,8 +22,9 @@ export function replyEvents(
   commandId: string,
   attempt: number,
   reply: CommandReply,
+  occurredAt: Date = new Date(),
 ): ReplyEvents {
-  const hub = { source: "hub" as const };
+  const hub = { source: "hub" as const, occurredAt };
   const progress: DeviceEvent[] = [
     createEvent(
       "command.delivered",

@@ -3,8 +3,8 @@ import { hostname } from "node:os";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Db, Logger } from "@uaip/platform";
-import { CommandDispatcher, defaultDeliveryPolicy } from "./command-dispatcher.ts";
-import type { DeliveryPolicy } from "./dispatch-session.ts";
+import { CommandDispatcher } from "./command-dispatcher.ts";
+import { type DeliveryPolicy, defaultDeliveryPolicy } from "./delivery-policy.ts";
 import { KvLease, openLeaseBucket } from "./kv-lease.ts";
 import { PresenceTracker } from "./presence-tracker.ts";
 import { PresenceWatchdog } from "./presence-watchdog.ts";
@@ -32,7 +32,8 @@ export interface RunningDispatcher extends AsyncDisposable {
 
 /**
  * Starts the dispatcher part of a hub process: the presence tracker, the command
- * dispatcher and the presence watchdog, each of the last two under its own lease.
+ * dispatcher and the presence watchdog, each of the last two under its own KvLease (one
+ * bucket per namespace, see openLeaseBucket), run by superviseWithLease.
  *
  * @example
  * const running = await startDispatcher({ nc, db, namespace, logger }, { presenceTimeoutMs: 30_000 });
