@@ -16,8 +16,8 @@ import { parseArgs } from "node:util";
 import { createApiKey, createApp, listen } from "@uaip/api";
 import { createEvent, streamName } from "@uaip/events";
 import { createDatabase, type Db } from "@uaip/platform";
-import { cacheKeys, projections, redisProjectionTarget } from "@uaip/projections";
-import { Projector, postgresTarget } from "@uaip/projector";
+import { cacheKeys } from "@uaip/projections";
+import { type RunningProjectors, startProjectors } from "@uaip/projector";
 import { createTestHub, waitFor } from "@uaip/testkit";
 import autocannon from "autocannon";
 import { Hono } from "hono";
@@ -121,26 +121,11 @@ const counterTotal = async (name: string) =>
 
 export async function main(opts: ApiBenchOptions): Promise<ApiBenchRow[]> {
   const t = await createTestHub();
-  const projectors: Projector[] = [];
+  let running: RunningProjectors | undefined;
   let apiDb: Db | undefined;
   try {
-    const common = {
-      namespace: t.namespace,
-      js: t.js,
-      jsm: t.jsm,
-      logger: t.logger,
-      batchSize: 500,
-      batchWaitMs: 20,
-    };
-    for (const p of projections)
-      projectors.push(Projector.start({ ...common, target: postgresTarget(t.db, p) }));
-    projectors.push(
-      Projector.start({
-        ...common,
-        target: redisProjectionTarget(t.redis, t.namespace, { jsm: t.jsm }),
-        deadLetters: false,
-      }),
-    );
+    running = startProjectors(t, { batchSize: 500, batchWaitMs: 20 });
+    const projectors = running.projectors;
     const loadStarted = performance.now();
     await loadFleet(t, opts.devices);
     const last = (await t.jsm.streams.info(streamName(t.namespace, "devices"))).state.last_seq;
@@ -276,7 +261,7 @@ export async function main(opts: ApiBenchOptions): Promise<ApiBenchRow[]> {
     );
     return rows;
   } finally {
-    await Promise.all(projectors.map((p) => p.stop()));
+    await running?.stop();
     await apiDb?.destroy();
     await t.close();
   }

@@ -17,6 +17,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { DeviceClient } from "@uaip/device-sdk";
 import { streamName } from "@uaip/events";
+import { type RunningHub, startHub } from "@uaip/hub";
 import {
   type DeviceConnector,
   deviceConnector,
@@ -26,7 +27,6 @@ import {
   type StoredEvent,
 } from "@uaip/simulator";
 import { createTestHub, type TestHub } from "@uaip/testkit";
-import { type RunningHub, startHub } from "../packages/cli/src/hub.ts";
 import { writeResults } from "./lib/results.ts";
 import { percentile, round } from "./lib/stats.ts";
 

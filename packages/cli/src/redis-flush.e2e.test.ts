@@ -2,13 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEvent, type DeviceEvent, streamName } from "@uaip/events";
+import { type RunningHub, startHub } from "@uaip/hub";
 import { ensureLocalServices, freePort, type LocalServices } from "@uaip/local-services";
 import { createRedis } from "@uaip/platform";
 import { deviceFromTable, readDevices, redisProjectionTarget } from "@uaip/projections";
 import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningHub, startHub } from "./hub.ts";
 
 // FLUSHALL wipes a whole server, so this test runs its own redis-server on a free port.
 let t: TestHub;

@@ -19,6 +19,8 @@ export type { RebuildProgress, RebuildReport } from "./rebuild.ts";
 export { rebuildProjection } from "./rebuild.ts";
 export type { ShadowDeps } from "./shadow.ts";
 export { LogIncompleteError } from "./shadow.ts";
+export type { ProjectorsDeps, ProjectorsSettings, RunningProjectors } from "./start-projectors.ts";
+export { startProjectors } from "./start-projectors.ts";
 export type { CheckpointFault } from "./stream-identity.ts";
 export { checkpointFault, streamIdentity } from "./stream-identity.ts";
 export type { TableDrift, VerifyReport } from "./verify.ts";

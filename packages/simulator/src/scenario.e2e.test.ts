@@ -1,8 +1,8 @@
-import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The hub as `uaip start` runs it: the API with its write routes, every projector, the
 // dispatcher and the presence watchdog (testkit turns API keys off).
-import { type RunningHub, startHub } from "../../cli/src/hub.ts";
+import { type RunningHub, startHub } from "@uaip/hub";
+import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deviceConnector } from "./fleet/device-connector.ts";
 import type { FleetSummary } from "./fleet/fleet-stats.ts";
 import { runFleet } from "./fleet/run-fleet.ts";

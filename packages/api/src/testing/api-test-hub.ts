@@ -1,8 +1,7 @@
-import { createEvent, type DeviceEvent, streamName } from "@uaip/events";
+import { createEvent, type DeviceEvent } from "@uaip/events";
 import type { RouteEnv, Scope } from "@uaip/http-kit";
-import { projections, redisProjectionTarget } from "@uaip/projections";
-import { Projector, postgresTarget } from "@uaip/projector";
-import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
+import { type Projector, startProjectors } from "@uaip/projector";
+import { createTestHub, type TestHub } from "@uaip/testkit";
 import type { Hono } from "hono";
 import type { ApiOptions } from "../api-options.ts";
 import { createApp } from "../app.ts";
@@ -30,21 +29,11 @@ export async function startApiTestHub(
   opts: { redisProjection?: boolean } = {},
 ): Promise<ApiTestHub> {
   const t = await createTestHub();
-  const common = {
-    namespace: t.namespace,
-    js: t.js,
-    jsm: t.jsm,
-    logger: t.logger,
-    batchSize: 500,
-    batchWaitMs: 5,
-  };
-  const targets = projections.map((p) => postgresTarget(t.db, p));
-  if (opts.redisProjection ?? true)
-    targets.push(redisProjectionTarget(t.redis, t.namespace, { jsm: t.jsm }));
-  const projectors = targets.map((target) =>
-    Projector.start({ ...common, target, deadLetters: target.name !== "redis" }),
+  const running = startProjectors(
+    { ...t, ...((opts.redisProjection ?? true) ? {} : { redis: undefined }) },
+    { batchSize: 500, batchWaitMs: 5 },
   );
-  const streamOf = new Map(targets.map((x) => [x.name, x.stream]));
+  const projectors = [...running.projectors];
   const app = createApp({
     namespace: t.namespace,
     db: t.db,
@@ -55,22 +44,9 @@ export async function startApiTestHub(
     options,
   });
 
-  const caughtUp = async () => {
-    await waitFor(
-      async () => {
-        for (const p of projectors) {
-          const stream = streamName(t.namespace, streamOf.get(p.name) ?? "devices");
-          const info = await t.jsm.streams.info(stream);
-          if (p.position < info.state.last_seq) return false;
-        }
-        return true;
-      },
-      20_000,
-      "projections caught up",
-    );
-  };
+  const caughtUp = () => running.caughtUp();
   const close = async () => {
-    await Promise.all(projectors.map((p) => p.stop()));
+    await running.stop();
     await t.close();
   };
   return {

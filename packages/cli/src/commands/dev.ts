@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
+import { hubParts, startHub } from "@uaip/hub";
 import { ensureLocalServices } from "@uaip/local-services";
 import { Command, Option } from "commander";
 import { cliContext, run, shutdownSignal } from "../context.ts";
 import { otherTerminalExports } from "../dev-exports.ts";
-import { hubParts, startHub } from "../hub.ts";
 import { parseParts } from "./start.ts";
 
 export function devCommand(): Command {

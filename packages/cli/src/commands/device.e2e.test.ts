@@ -1,8 +1,8 @@
 import { streamName } from "@uaip/events";
+import { type RunningHub, startHub } from "@uaip/hub";
 import { freePort } from "@uaip/local-services";
 import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningHub, startHub } from "../hub.ts";
 import { runUaip } from "../testing/run-uaip.ts";
 
 // The real `uaip device …` against a hub (API and projectors) in this process: what the CLI

@@ -1,10 +1,10 @@
 import { createApiKey, listApiKeys, revokeApiKey, type Scope, Scopes } from "@uaip/api";
+import { prepareDatabase } from "@uaip/hub";
 import type { Db } from "@uaip/platform";
 import { Command } from "commander";
 import { ensureDatabaseOf, openDatabase } from "../connections.ts";
 import { type CliContext, cliContext, run, UsageError } from "../context.ts";
 import { table } from "../output.ts";
-import { prepareDatabase } from "../setup.ts";
 
 function parseScopes(value: string): Scope[] {
   const scopes = value

@@ -1,8 +1,8 @@
 import { streamName } from "@uaip/events";
+import { type RunningHub, startHub } from "@uaip/hub";
 import { cacheKeys, projections } from "@uaip/projections";
 import { createTestHub, publishAll, sampleEvents, type TestHub, waitFor } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type RunningHub, startHub } from "../hub.ts";
 import { projectionsCommand } from "./projections.ts";
 
 let t: TestHub;

@@ -1,10 +1,10 @@
 import { createEvent, streamName } from "@uaip/events";
+import { type RunningHub, startHub } from "@uaip/hub";
 import { freePort } from "@uaip/local-services";
 import { projections, redisProjectionTarget } from "@uaip/projections";
 import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningHub, startHub } from "../hub.ts";
 import { runUaip } from "../testing/run-uaip.ts";
 
 let t: TestHub;

@@ -1,7 +1,7 @@
+import { type HubPart, hubParts, startHub } from "@uaip/hub";
 import { Command, Option } from "commander";
 import { checkHubServices } from "../connections.ts";
 import { cliContext, run, shutdownSignal, UsageError } from "../context.ts";
-import { type HubPart, hubParts, startHub } from "../hub.ts";
 
 export function parseParts(value: string | undefined): HubPart[] {
   if (!value) return [...hubParts];

@@ -1,6 +1,5 @@
 import { type ApiOptions, createApp, listen, type RunningServer } from "@uaip/api";
-import { projections, redisProjectionTarget } from "@uaip/projections";
-import { Projector, postgresTarget } from "@uaip/projector";
+import { type Projector, startProjectors } from "@uaip/projector";
 import { createTestHub, type TestHub } from "@uaip/testkit";
 import type { WriteDeps } from "../write-deps.ts";
 import { writeRouteSpecs } from "../write-route-specs.ts";
@@ -39,22 +38,11 @@ export async function startWriteTestHub(
   opts: { batchWaitMs?: number; api?: Partial<ApiOptions>; redisProjection?: boolean } = {},
 ): Promise<WriteTestHub> {
   const t = await createTestHub();
-  const targets = projections.map((p) => postgresTarget(t.db, p));
-  if (opts.redisProjection)
-    targets.push(redisProjectionTarget(t.redis, t.namespace, { jsm: t.jsm }));
-  const projectors = targets.map((target) =>
-    Projector.start({
-      target,
-      namespace: t.namespace,
-      js: t.js,
-      jsm: t.jsm,
-      logger: t.logger,
-      batchSize: 500,
-      batchWaitMs: opts.batchWaitMs ?? 10,
-      // The PostgreSQL projections publish the dead letters; the cache only skips them.
-      deadLetters: target.name !== "redis",
-    }),
+  const running = startProjectors(
+    { ...t, ...(opts.redisProjection ? {} : { redis: undefined }) },
+    { batchSize: 500, batchWaitMs: opts.batchWaitMs ?? 10 },
   );
+  const projectors = running.projectors;
   const deps: WriteDeps = {
     namespace: t.namespace,
     nc: t.nc,
@@ -72,7 +60,7 @@ export async function startWriteTestHub(
   const server: RunningServer = await listen(app, "127.0.0.1", 0);
   const close = async () => {
     await server.close();
-    await Promise.all(projectors.map((p) => p.stop()));
+    await running.stop();
     await t.close();
   };
   return {

@@ -1,7 +1,7 @@
 import { createEvent } from "@uaip/events";
 import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningHub, startHub } from "./hub.ts";
+import { type RunningHub, startHub } from "./start-hub.ts";
 
 let t: TestHub;
 let hub: RunningHub;
