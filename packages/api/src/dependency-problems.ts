@@ -1,6 +1,5 @@
 import { HttpProblem, type ProblemMapping, ProblemTypeBase } from "@uaip/http-kit";
-import { isNatsUnavailable, type Logger } from "@uaip/platform";
-import { isDatabaseUnavailable } from "./database-errors.ts";
+import { isNatsUnavailable, isPostgresUnavailable, type Logger } from "@uaip/platform";
 
 /** The event log cannot be reached: routes that read or append it answer this at once. */
 export function natsUnavailable(detail: string, retryAfterSeconds = 2): HttpProblem {
@@ -39,7 +38,7 @@ export function postgresUnavailable(detail: string, retryAfterSeconds = 1): Http
  */
 export function dependencyProblems(logger: Logger): ProblemMapping {
   return (err, c) => {
-    if (isDatabaseUnavailable(err)) {
+    if (isPostgresUnavailable(err)) {
       logger.warn(
         { err: (err as Error).message, requestId: c.get("requestId") },
         "PostgreSQL unavailable",

@@ -1,5 +1,5 @@
-import type { Db, Logger } from "@uaip/platform";
-import { isDatabaseUnavailable } from "../database-errors.ts";
+import { type Db, isPostgresUnavailable, type Logger } from "@uaip/platform";
+
 import { postgresUnavailable } from "../dependency-problems.ts";
 import { type ApiKeyInfo, findApiKey, touchApiKey } from "./api-keys.ts";
 
@@ -82,7 +82,7 @@ export function keyVerifier(db: Db, logger: Logger, cacheMs: number): KeyVerifie
       return known;
     }
     if (result.ok) return result.info;
-    if (!isDatabaseUnavailable(result.err)) throw result.err;
+    if (!isPostgresUnavailable(result.err)) throw result.err;
     if (known) {
       logger.warn(
         { keyId: known.id },
