@@ -23,7 +23,7 @@ export {
   loadDevices,
   toRecord as deviceToRecord,
 } from "./devices/devices-writer.ts";
-export { fleetCounts } from "./devices/fleet-stats-fold.ts";
+export { fleetCounts } from "./fleet-stats/fleet-stats-fold.ts";
 export type { ApplyBatch, BatchWriter, CarryOver, LogHead, Projection } from "./projection.ts";
 export { UnfoldableEventError } from "./projection.ts";
 export type { ProjectionTarget, RejectedMessage, TargetBatch } from "./projection-target.ts";

@@ -7,7 +7,7 @@ import { devicesProjection } from "./devices-projection.ts";
 import { fromTable } from "./devices-writer.ts";
 
 // The devices writer against a real PostgreSQL leaves exactly the rows its pure fold gives
-// (its fleet counts: fleet-stats-writer.int.test.ts).
+// (its fleet counts: ../fleet-stats/fleet-stats-writer.int.test.ts).
 
 let t: TestHub;
 beforeAll(async () => {

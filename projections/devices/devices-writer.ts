@@ -1,10 +1,10 @@
 import type { Database, DevicesTable } from "@uaip/migrations";
 import { type Selectable, sql, type Transaction } from "kysely";
+import { adjustFleetStats } from "../fleet-stats/fleet-stats-writer.ts";
 import type { ApplyBatch, BatchWriter } from "../projection.ts";
 import { rowCache } from "../row-cache.ts";
 import type { DeviceRow } from "./device-row.ts";
 import { foldBatch } from "./devices-fold.ts";
-import { adjustFleetStats } from "./fleet-stats-writer.ts";
 
 type Tx = Transaction<Database>;
 
@@ -12,7 +12,7 @@ type Tx = Transaction<Database>;
  * A writer for `devices` and `fleet_stats` that keeps committed rows in memory, so a batch
  * reads from the table only the devices it has not seen. It folds in memory (collapsing to
  * the last state per device) and writes with two set-based statements: one upsert of the
- * changed rows and one adjustment of the counts (fleet-stats-writer.ts).
+ * changed rows and one adjustment of the counts (../fleet-stats/fleet-stats-writer.ts).
  *
  * The cache is safe because anything that changes the table behind this writer — another
  * worker's batches, a rebuild's swap — also moves the checkpoint, so this writer's next

@@ -2,7 +2,7 @@ import { createEvent, type DeviceEvent, type RecordedEvent } from "@uaip/events"
 import { foldSpec } from "@uaip/testkit";
 import { describe, expect, it } from "vitest";
 import { foldDevices } from "../devices/devices-fold.ts";
-import { fleetCounts } from "../devices/fleet-stats-fold.ts";
+import { fleetCounts } from "../fleet-stats/fleet-stats-fold.ts";
 import { sampleHistory } from "../testing/redis-fixtures.ts";
 import { deviceToHash } from "./device-hash.ts";
 import { foldRedis } from "./redis-fold.ts";

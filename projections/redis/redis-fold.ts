@@ -1,7 +1,7 @@
 import type { RecordedEvent } from "@uaip/events";
 import type { DeviceRow } from "../devices/device-row.ts";
 import { foldDevices } from "../devices/devices-fold.ts";
-import { fleetCounts } from "../devices/fleet-stats-fold.ts";
+import { fleetCounts } from "../fleet-stats/fleet-stats-fold.ts";
 import { type DeviceHash, deviceToHash } from "./device-hash.ts";
 
 /** The online set, type sets and counters the caches must hold for a set of device rows. */

@@ -1,8 +1,8 @@
 import { createEvent, type DeviceEvent, type RecordedEvent } from "@uaip/events";
 import { foldSpec } from "@uaip/testkit";
 import { describe, expect, it } from "vitest";
-import type { DeviceRow } from "./device-row.ts";
-import { foldDevices } from "./devices-fold.ts";
+import type { DeviceRow } from "../devices/device-row.ts";
+import { foldDevices } from "../devices/devices-fold.ts";
 import { fleetCounts, fleetStatsDelta } from "./fleet-stats-fold.ts";
 
 const at = (minute: number) => `2026-11-21T10:${String(minute).padStart(2, "0")}:00.000Z`;

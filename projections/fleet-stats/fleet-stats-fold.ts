@@ -1,4 +1,4 @@
-import type { DeviceRow } from "./device-row.ts";
+import type { DeviceRow } from "../devices/device-row.ts";
 
 /** A change of one fleet count: how many more (or fewer) live devices have this status or type. */
 export interface FleetStatDelta {

@@ -1,9 +1,9 @@
 import { createTestHub, postgresWriterSpec, type TestHub } from "@uaip/testkit";
 import { afterAll, beforeAll, describe } from "vitest";
+import { foldDevices } from "../devices/devices-fold.ts";
+import { devicesProjection } from "../devices/devices-projection.ts";
 import { deviceHistory } from "../testing/histories.ts";
 import { writerContract } from "../testing/writer-contract.ts";
-import { foldDevices } from "./devices-fold.ts";
-import { devicesProjection } from "./devices-projection.ts";
 import { fleetCounts } from "./fleet-stats-fold.ts";
 
 // The fleet counts, written by the devices projection's batches, against a real PostgreSQL:

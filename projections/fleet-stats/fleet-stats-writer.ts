@@ -1,15 +1,15 @@
 import type { Database } from "@uaip/migrations";
 import { sql, type Transaction } from "kysely";
-import type { DeviceRow } from "./device-row.ts";
+import type { DeviceRow } from "../devices/device-row.ts";
 import { fleetStatsDelta } from "./fleet-stats-fold.ts";
 
 /**
  * Moves the `fleet_stats` counts for a batch of the devices projection, in its transaction:
  * one upsert of every count the batch moves, then the counts back at zero dropped (so the
- * table is the same whatever the batch boundaries). Part of the devices projection rather
- * than a projection of its own: its fold needs each device's previous status and type,
- * which the devices writer holds already, and its counts then always agree with the
- * `devices` rows at the same checkpoint.
+ * table is the same whatever the batch boundaries). A read model of its own folder, run
+ * inside the devices projection's transaction rather than under a checkpoint of its own:
+ * its fold needs each device's previous status and type, which the devices writer holds
+ * already, and its counts then always agree with the `devices` rows at the same checkpoint.
  */
 export async function adjustFleetStats(
   tx: Transaction<Database>,
