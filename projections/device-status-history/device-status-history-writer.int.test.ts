@@ -1,19 +1,15 @@
-import { createTestHub, postgresWriterSpec, type TestHub } from "@uaip/testkit";
-import { afterAll, beforeAll, describe } from "vitest";
+import { postgresWriterSpec, testHubPerFile } from "@uaip/testkit";
+import { describe } from "vitest";
 import { deviceHistory } from "../testing/histories.ts";
 import { writerContract } from "../testing/writer-contract.ts";
 import { foldStatusHistory } from "./device-status-history-fold.ts";
 import { deviceStatusHistoryProjection } from "./device-status-history-projection.ts";
 import { fromTable } from "./device-status-history-writer.ts";
 
-let t: TestHub;
-beforeAll(async () => {
-  t = await createTestHub();
-});
-afterAll(() => t?.close());
+const hub = testHubPerFile();
 
 const spec = postgresWriterSpec(
-  () => t.db,
+  () => hub().db,
   deviceStatusHistoryProjection,
   async (db) => {
     const rows = await db.selectFrom("device_status_history").selectAll().execute();

@@ -1,5 +1,5 @@
-import { createTestHub, postgresWriterSpec, type TestHub } from "@uaip/testkit";
-import { afterAll, beforeAll, describe } from "vitest";
+import { postgresWriterSpec, testHubPerFile } from "@uaip/testkit";
+import { describe } from "vitest";
 import { deviceHistory } from "../testing/histories.ts";
 import { writerContract } from "../testing/writer-contract.ts";
 import { foldDevices } from "./devices-fold.ts";
@@ -9,14 +9,10 @@ import { fromTable } from "./devices-writer.ts";
 // The devices writer against a real PostgreSQL leaves exactly the rows its pure fold gives
 // (its fleet counts: ../fleet-stats/fleet-stats-writer.int.test.ts).
 
-let t: TestHub;
-beforeAll(async () => {
-  t = await createTestHub();
-});
-afterAll(() => t?.close());
+const hub = testHubPerFile();
 
 const spec = postgresWriterSpec(
-  () => t.db,
+  () => hub().db,
   devicesProjection,
   async (db) => {
     const rows = await db.selectFrom("devices").selectAll().execute();

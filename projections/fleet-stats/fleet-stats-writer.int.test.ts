@@ -1,5 +1,5 @@
-import { createTestHub, postgresWriterSpec, type TestHub } from "@uaip/testkit";
-import { afterAll, beforeAll, describe } from "vitest";
+import { postgresWriterSpec, testHubPerFile } from "@uaip/testkit";
+import { describe } from "vitest";
 import { foldDevices } from "../devices/devices-fold.ts";
 import { devicesProjection } from "../devices/devices-projection.ts";
 import { deviceHistory } from "../testing/histories.ts";
@@ -9,14 +9,10 @@ import { fleetCounts } from "./fleet-stats-fold.ts";
 // The fleet counts, written by the devices projection's batches, against a real PostgreSQL:
 // exactly the live devices of a fresh fold, by status and by type.
 
-let t: TestHub;
-beforeAll(async () => {
-  t = await createTestHub();
-});
-afterAll(() => t?.close());
+const hub = testHubPerFile();
 
 const spec = postgresWriterSpec(
-  () => t.db,
+  () => hub().db,
   devicesProjection,
   async (db) => {
     const stats = await db.selectFrom("fleet_stats").selectAll().where("count", "<>", 0).execute();

@@ -1,19 +1,15 @@
-import { createTestHub, postgresWriterSpec, type TestHub } from "@uaip/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresWriterSpec, testHubPerFile } from "@uaip/testkit";
+import { describe, expect, it } from "vitest";
 import { telemetryHistory } from "../testing/histories.ts";
 import { writerContract } from "../testing/writer-contract.ts";
 import { foldTelemetry, latestKey, minuteKey } from "./telemetry-fold.ts";
 import { telemetryProjection } from "./telemetry-projection.ts";
 import { latestFromTable, minuteFromTable } from "./telemetry-writer.ts";
 
-let t: TestHub;
-beforeAll(async () => {
-  t = await createTestHub();
-});
-afterAll(() => t?.close());
+const hub = testHubPerFile();
 
 const spec = postgresWriterSpec(
-  () => t.db,
+  () => hub().db,
   telemetryProjection,
   async (db) => {
     const minutes = await db.selectFrom("telemetry_minutes").selectAll().execute();

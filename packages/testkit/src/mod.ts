@@ -16,5 +16,6 @@ export { countRoundTrips } from "./round-trip-counter.ts";
 export { publishAll, sampleEvents } from "./sample-events.ts";
 export type { TestHub } from "./test-hub.ts";
 export { createTestHub } from "./test-hub.ts";
+export { testHubPerFile } from "./test-hub-per-file.ts";
 export type { NotYet } from "./wait-for.ts";
 export { waitFor } from "./wait-for.ts";
