@@ -1,5 +1,6 @@
-import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
-import { decodeEvent, type RecordedEvent, streamName, subjects } from "@uaip/events";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import { type RecordedEvent, streamName, subjects } from "@uaip/events";
+import { readLog } from "@uaip/log-reader";
 import { type DeviceRow, evolveDevice, UnfoldableEventError } from "@uaip/projections";
 
 /** Where to stop: after a stream sequence, or after the last event stored at or before a time. */
@@ -31,8 +32,8 @@ async function lastSeqOf(
 
 /**
  * The device as it was at `at`, folded from its events in the log with `evolveDevice`, the
- * fold the `devices` projection applies: an ordered consumer filtered to the device's
- * subjects reads from its first event and stops at the instant (or at its last event).
+ * fold the `devices` projection applies: readLog, filtered to the device's subjects, reads
+ * from its first event and stops at the instant (or at its last event).
  * Events the projection would reject are skipped, as it skips them. `undefined` when the
  * device had no event by then.
  *
@@ -51,45 +52,22 @@ export async function deviceAt(
   if (lastSeq === undefined) return undefined;
   const endSeq = "seq" in at ? Math.min(at.seq, lastSeq) : lastSeq;
   const endTime = "time" in at ? at.time.getTime() : Number.POSITIVE_INFINITY;
-  const s = subjects(namespace);
 
-  const consumer = await js.consumers.get(stream, {
-    filter_subjects: s.deviceEvents(id),
-    deliver_policy: DeliverPolicy.All,
+  await using log = await readLog(js, jsm, {
+    namespace,
+    stream: "devices",
+    filter: subjects(namespace).deviceEvents(id),
+    to: { toSeq: endSeq },
+    batch: 512,
+    closeWithinMs: 500,
   });
-  const messages = await consumer.consume({ max_messages: 512 });
   let state: DeviceAt | undefined;
-  try {
-    for await (const m of messages) {
-      const storedAt = new Date(m.info.timestampNanos / 1e6);
-      if (m.seq > endSeq || storedAt.getTime() > endTime) break;
-      const decoded = decodeEvent(
-        {
-          stream,
-          seq: m.seq,
-          subject: m.subject,
-          data: m.data,
-          storedAt,
-          header: (n) => m.headers?.get(n),
-        },
-        s,
-      );
-      if (decoded.ok) {
-        const row = foldOrRefuse(state?.row, decoded.value);
-        if (row) state = { row, seq: m.seq, storedAt, events: (state?.events ?? 0) + 1 };
-      }
-      if (m.seq >= endSeq) break;
-    }
-  } finally {
-    // close() settles only once the iterator is pulled again, which a break never does: bound it.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      messages.close().catch(() => {}),
-      new Promise((r) => {
-        timer = setTimeout(r, 500);
-      }),
-    ]);
-    clearTimeout(timer);
+  for await (const { raw, decoded } of log) {
+    if (raw.storedAt.getTime() > endTime) break;
+    if (!decoded.ok) continue;
+    const row = foldOrRefuse(state?.row, decoded.value);
+    if (row)
+      state = { row, seq: raw.seq, storedAt: raw.storedAt, events: (state?.events ?? 0) + 1 };
   }
   return state;
 }

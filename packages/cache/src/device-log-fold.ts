@@ -1,10 +1,6 @@
-import type {
-  ConsumerMessages,
-  JetStreamClient,
-  JetStreamManager,
-  JsMsg,
-} from "@nats-io/jetstream";
-import { decodeEvent, streamName, subjects } from "@uaip/events";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import { streamName } from "@uaip/events";
+import { type LogEntry, type LogRead, readLog } from "@uaip/log-reader";
 import { type DeviceRow, evolveDevice, UnfoldableEventError } from "@uaip/projections";
 import { RedisVerifyError } from "./errors.ts";
 
@@ -12,9 +8,9 @@ const IDLE_MS = 10_000;
 
 /**
  * The devices stream folded in memory with `evolveDevice`, from sequence 0 forward, as far as
- * asked: what the Redis projection must hold at a given checkpoint. Reads through one ordered
- * (ephemeral) consumer, opened on the first `advanceTo` and pulled only as far as needed, so
- * successive checkpoints cost only the events between them. Events that do not decode, or
+ * asked: what the Redis projection must hold at a given checkpoint. Reads with one readLog
+ * that follows the stream, opened on the first `advanceTo` and pulled only as far as needed,
+ * so successive checkpoints cost only the events between them. Events that do not decode, or
  * that the fold refuses, are skipped, as the projection skips them.
  *
  * @example
@@ -26,20 +22,18 @@ export class DeviceLogFold implements AsyncDisposable {
   /** Every device seen so far, as the fold has it at `position`. */
   readonly rows = new Map<string, DeviceRow>();
   #position = 0;
-  #messages?: ConsumerMessages;
-  #iterator?: AsyncIterator<JsMsg>;
+  #log?: LogRead;
+  #iterator?: AsyncIterator<LogEntry>;
   /** A message read past the last target, applied by the next `advanceTo`. */
-  #held?: JsMsg;
+  #held?: LogEntry;
   readonly #stream: string;
-  readonly #subjects;
 
   constructor(
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
-    namespace: string,
+    private readonly namespace: string,
   ) {
     this.#stream = streamName(namespace, "devices");
-    this.#subjects = subjects(namespace);
   }
 
   /** The last stream sequence folded (0 before any). */
@@ -57,26 +51,31 @@ export class DeviceLogFold implements AsyncDisposable {
         `the Redis checkpoint is at ${seq} but ${this.#stream} ends at ${last}: the stream was recreated or purged`,
       );
     if (!this.#iterator) {
-      const consumer = await this.js.consumers.get(this.#stream, { opt_start_seq: 1 });
-      this.#messages = await consumer.consume({ max_messages: 1_000 });
-      this.#iterator = this.#messages[Symbol.asyncIterator]();
+      // Followed: later targets may lie past the stream's end as it is now.
+      this.#log = await readLog(this.js, this.jsm, {
+        namespace: this.namespace,
+        stream: "devices",
+        to: "follow",
+        batch: 1_000,
+      });
+      this.#iterator = this.#log[Symbol.asyncIterator]();
     }
     for (;;) {
-      const m = this.#held ?? (await this.#next());
+      const entry = this.#held ?? (await this.#next());
       this.#held = undefined;
-      if (m.seq > seq) {
-        this.#held = m;
+      if (entry.raw.seq > seq) {
+        this.#held = entry;
         break;
       }
-      this.#apply(m);
-      if (m.seq === seq) break;
+      this.#apply(entry);
+      if (entry.raw.seq === seq) break;
     }
     this.#position = seq;
   }
 
   // The stream reached the target, so its messages are there unless some were deleted by
   // hand since: a bounded wait turns that into an error instead of a hang.
-  async #next(): Promise<JsMsg> {
+  async #next(): Promise<LogEntry> {
     let timer: NodeJS.Timeout | undefined;
     const idle = new Promise<"idle">((resolve) => {
       timer = setTimeout(() => resolve("idle"), IDLE_MS);
@@ -92,18 +91,7 @@ export class DeviceLogFold implements AsyncDisposable {
     return next.value;
   }
 
-  #apply(m: JsMsg): void {
-    const decoded = decodeEvent(
-      {
-        stream: this.#stream,
-        seq: m.seq,
-        subject: m.subject,
-        data: m.data,
-        storedAt: new Date(m.info.timestampNanos / 1e6),
-        header: (name: string) => m.headers?.get(name),
-      },
-      this.#subjects,
-    );
+  #apply({ decoded }: LogEntry): void {
     if (!decoded.ok) return;
     try {
       const next = evolveDevice(this.rows.get(decoded.value.event.deviceId), decoded.value);
@@ -115,18 +103,9 @@ export class DeviceLogFold implements AsyncDisposable {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    const messages = this.#messages;
-    this.#messages = undefined;
+    const log = this.#log;
+    this.#log = undefined;
     this.#iterator = undefined;
-    if (!messages) return;
-    // nats.js finishes close() only once the iterator is pulled again: bound it.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      messages.close().catch(() => {}),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, 250);
-      }),
-    ]);
-    clearTimeout(timer);
+    await log?.close();
   }
 }

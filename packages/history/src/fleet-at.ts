@@ -1,9 +1,11 @@
-import { DeliverPolicy } from "@nats-io/jetstream";
-import { decodeEvent, type RecordedEvent, streamName, subjects } from "@uaip/events";
+import { type RecordedEvent, streamName } from "@uaip/events";
+import { readLog } from "@uaip/log-reader";
 import { type DeviceRow, foldDevices } from "@uaip/projections";
-import { closeWithin } from "./close-within.ts";
 import type { LogDeps } from "./log-deps.ts";
-import { rawMessage, streamInfoOr400 } from "./open-replay.ts";
+import { streamInfoOr400 } from "./open-replay.ts";
+
+/** Events folded at a time, and messages pulled at a time. */
+const FOLD_BATCH = 1024;
 
 export interface FleetAt {
   /** Every device as of the instant, ordered by id. */
@@ -37,30 +39,22 @@ export async function fleetAt(
   let position = 0;
   let events = 0;
   if (info.state.messages > 0) {
-    const s = subjects(deps.namespace);
-    const consumer = await deps.js.consumers.get(stream, { deliver_policy: DeliverPolicy.All });
-    const messages = await consumer.consume({ max_messages: 1024 });
-    const iterator = messages[Symbol.asyncIterator]();
+    await using log = await readLog(deps.js, deps.jsm, {
+      namespace: deps.namespace,
+      stream: "devices",
+      to: { toSeq: end },
+      batch: FOLD_BATCH,
+    });
     const batch: RecordedEvent[] = [];
-    try {
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) break;
-        const raw = rawMessage(next.value, stream);
-        if (raw.storedAt > at) break;
-        position = raw.seq;
-        const decoded = decodeEvent(raw, s);
-        if (decoded.ok) batch.push(decoded.value);
-        if (batch.length >= 1024) {
-          events += batch.length;
-          foldDevices(batch.splice(0), into);
-          opts.onBatch?.(position, end);
-        }
-        if (raw.seq >= end || next.value.info.pending === 0) break;
+    for await (const { raw, decoded } of log) {
+      if (raw.storedAt > at) break;
+      position = raw.seq;
+      if (decoded.ok) batch.push(decoded.value);
+      if (batch.length >= FOLD_BATCH) {
+        events += batch.length;
+        foldDevices(batch.splice(0), into);
+        opts.onBatch?.(position, end);
       }
-    } finally {
-      await closeWithin(messages);
-      await consumer.delete().catch(() => {});
     }
     events += batch.length;
     foldDevices(batch, into);

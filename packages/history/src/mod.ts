@@ -34,7 +34,7 @@ export { inspectBackup } from "./inspect-backup.ts";
 export type { LogDeps } from "./log-deps.ts";
 export { ndjsonFormat } from "./ndjson-format.ts";
 export type { Replay, ReplayOptions } from "./open-replay.ts";
-export { openReplay, rawMessage, streamInfoOr400 } from "./open-replay.ts";
+export { openReplay, streamInfoOr400 } from "./open-replay.ts";
 export { pgDumpVersion } from "./pg-dump.ts";
 export type { RestorePlan, RestorePlanStream } from "./plan-restore.ts";
 export { planRestore } from "./plan-restore.ts";

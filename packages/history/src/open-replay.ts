@@ -1,12 +1,11 @@
 import {
-  type Consumer,
+  DeliverPolicy,
   JetStreamApiCodes,
   JetStreamApiError,
-  type JsMsg,
   type StreamInfo,
 } from "@nats-io/jetstream";
-import { type RawStoredMessage, type StreamKind, streamName, subjects } from "@uaip/events";
-import { closeWithin } from "./close-within.ts";
+import { streamName, subjects } from "@uaip/events";
+import { type LogEnd, type LogRead, type LogStart, readLog } from "@uaip/log-reader";
 import { ReplayQueryError } from "./errors.ts";
 import type { LogDeps } from "./log-deps.ts";
 import {
@@ -15,6 +14,7 @@ import {
   type QueryFieldNames,
   type ReplayPlan,
   type ReplayQuery,
+  type ReplayStart,
   replayStreamKind,
 } from "./replay-plan.ts";
 import { type ReplayRecord, subjectFacts, toReplayRecord } from "./replay-record.ts";
@@ -62,8 +62,8 @@ export async function streamInfoOr400(
 }
 
 /**
- * Opens a replay of the log through an ordered (ephemeral) consumer with one subject
- * filter; what the subject cannot express is filtered here. Records come as the caller
+ * Opens a replay of the log with readLog (an ordered consumer, one subject filter); what
+ * the subject cannot express is filtered here. Records come as the caller
  * pulls them, a batch at a time, so memory stays flat over any range. Without `follow` the
  * replay ends at the stream's end as it was when the replay opened.
  *
@@ -85,67 +85,62 @@ export async function openReplay(
     { firstSeq: info.state.first_seq, lastSeq: info.state.last_seq },
     names,
   );
-  const consumer = await deps.js.consumers.get(plan.stream, {
-    filter_subjects: plan.filterSubject,
-    ...plan.start,
+  const log = await readLog(deps.js, deps.jsm, {
+    namespace: deps.namespace,
+    stream: kind,
+    filter: plan.filterSubject,
+    from: logStart(plan.start),
+    to: logEnd(plan, info.state.last_seq),
+    batch: opts.batch ?? 512,
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
-  const pending = (await consumer.info(true)).num_pending;
-  const total = Math.min(pending, plan.limit ?? Number.POSITIVE_INFINITY);
-  return { plan, total, records: readRecords(consumer, plan, kind, deps.namespace, pending, opts) };
+  const total = Math.min(log.total, plan.limit ?? Number.POSITIVE_INFINITY);
+  return { plan, total, records: readRecords(log, plan, deps.namespace) };
+}
+
+function logStart(start: ReplayStart): LogStart | undefined {
+  switch (start.deliver_policy) {
+    case DeliverPolicy.All:
+      return undefined;
+    case DeliverPolicy.StartSequence:
+      return { afterSeq: start.opt_start_seq - 1 };
+    case DeliverPolicy.StartTime:
+      return { since: new Date(start.opt_start_time) };
+    default: {
+      const unknownStart: never = start;
+      throw new Error(`unknown start ${JSON.stringify(unknownStart)}`);
+    }
+  }
+}
+
+/**
+ * Without `follow` a replay ends at the stream's end as it was, or before at `toSeq`; with
+ * it, at `toSeq` (which may be in the future) or never.
+ */
+function logEnd(plan: ReplayPlan, lastSeq: number): LogEnd {
+  if (plan.follow) return plan.toSeq !== undefined ? { toSeq: plan.toSeq } : "follow";
+  return plan.toSeq !== undefined ? { toSeq: Math.min(plan.toSeq, lastSeq) } : "end";
 }
 
 async function* readRecords(
-  consumer: Consumer,
+  log: LogRead,
   plan: ReplayPlan,
-  kind: StreamKind,
   namespace: string,
-  pending: number,
-  opts: ReplayOptions,
 ): AsyncGenerator<ReplayRecord> {
-  if ((pending === 0 && !plan.follow) || opts.signal?.aborted) {
-    await consumer.delete().catch(() => {});
-    return;
-  }
   const s = subjects(namespace);
-  const messages = await consumer.consume({ max_messages: opts.batch ?? 512 });
-  const stop = () => messages.stop();
-  opts.signal?.addEventListener("abort", stop, { once: true });
-  const iterator = messages[Symbol.asyncIterator]();
   let count = 0;
   try {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      const m: JsMsg = next.value;
-      if (plan.toSeq !== undefined && m.seq > plan.toSeq) return;
-      const raw = rawMessage(m, plan.stream);
+    for await (const { raw, decoded } of log) {
       if (plan.until && raw.storedAt > plan.until) return;
       const wanted =
-        (!plan.since || raw.storedAt >= plan.since) && plan.matches(subjectFacts(raw, kind, s));
-      if (wanted) {
-        yield toReplayRecord(raw, kind, s);
-        count++;
-        if (plan.limit !== undefined && count >= plan.limit) return;
-      }
-      if (plan.toSeq !== undefined && m.seq >= plan.toSeq) return;
-      if (!plan.follow && m.info.pending === 0) return;
-      if (opts.signal?.aborted) return;
+        (!plan.since || raw.storedAt >= plan.since) &&
+        plan.matches(subjectFacts(raw, plan.kind, s));
+      if (!wanted) continue;
+      yield toReplayRecord(raw, plan.kind, s, decoded);
+      count++;
+      if (plan.limit !== undefined && count >= plan.limit) return;
     }
   } finally {
-    opts.signal?.removeEventListener("abort", stop);
-    await closeWithin(messages);
-    await consumer.delete().catch(() => {});
+    await log.close();
   }
-}
-
-/** A JetStream message as the event decoder reads it. */
-export function rawMessage(m: JsMsg, stream: string): RawStoredMessage {
-  return {
-    stream,
-    seq: m.seq,
-    subject: m.subject,
-    data: m.data,
-    storedAt: new Date(Math.floor(m.info.timestampNanos / 1e6)),
-    header: (name: string) => m.headers?.get(name),
-  };
 }

@@ -54,7 +54,7 @@ export interface StreamExtent {
   readonly lastSeq: number;
 }
 
-/** Where the ordered consumer starts: what `js.consumers.get(stream, …)` takes. */
+/** Where the replay starts, as consumer options (openReplay reads from there with readLog). */
 export type ReplayStart =
   | { readonly deliver_policy: typeof DeliverPolicy.All }
   | { readonly deliver_policy: typeof DeliverPolicy.StartSequence; readonly opt_start_seq: number }

@@ -1,4 +1,5 @@
 import {
+  type DecodeResult,
   type DeviceEvent,
   decodeEvent,
   type RawStoredMessage,
@@ -52,8 +53,13 @@ export function subjectFacts(
   return info ? { deviceId: info.deviceId, type: info.type } : {};
 }
 
-/** Decodes one stored message into the record replay writes. */
-export function toReplayRecord(msg: RawStoredMessage, kind: StreamKind, s: Subjects): ReplayRecord {
+/** Decodes one stored message into the record replay writes (or takes it decoded already). */
+export function toReplayRecord(
+  msg: RawStoredMessage,
+  kind: StreamKind,
+  s: Subjects,
+  known?: DecodeResult,
+): ReplayRecord {
   const base = {
     stream: msg.stream,
     seq: msg.seq,
@@ -75,7 +81,7 @@ export function toReplayRecord(msg: RawStoredMessage, kind: StreamKind, s: Subje
       },
     };
   }
-  const decoded = decodeEvent(msg, s);
+  const decoded = known ?? decodeEvent(msg, s);
   if (decoded.ok) {
     const { traceparent, event } = decoded.value;
     return { ...base, ...(traceparent ? { traceparent } : {}), event };

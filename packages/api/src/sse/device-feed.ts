@@ -1,11 +1,6 @@
-import { type ConsumerMessages, DeliverPolicy, type JetStreamClient } from "@nats-io/jetstream";
-import {
-  decodeEvent,
-  type EventType,
-  type RecordedEvent,
-  streamName,
-  subjects,
-} from "@uaip/events";
+import type { JetStreamClient } from "@nats-io/jetstream";
+import { type EventType, type RecordedEvent, subjects } from "@uaip/events";
+import { readLog } from "@uaip/log-reader";
 import type { Db } from "@uaip/platform";
 
 /** Which device events a client wants; every field narrows, none means all. */
@@ -30,9 +25,9 @@ function subjectFilter(namespace: string, f: FeedFilter): string {
 }
 
 /**
- * Device events from the DEVICES stream through an ordered consumer (ephemeral, nothing to
- * clean up on the server), from just after `afterSeq` or, without it, from now on. The
- * consumer pulls a bounded batch at a time, so a stalled reader holds little.
+ * Device events from the DEVICES stream, followed with readLog (an ordered consumer), from
+ * just after `afterSeq` or, without it, from now on. It pulls a bounded batch at a time, so
+ * a stalled reader holds little.
  *
  * The device-type filter starts from the registry's ids of that type and follows the
  * registrations the feed itself carries, so a device registered later is included.
@@ -48,8 +43,6 @@ export async function openDeviceFeed(
   filter: FeedFilter,
   afterSeq?: number,
 ): Promise<DeviceFeed> {
-  const stream = streamName(namespace, "devices");
-  const s = subjects(namespace);
   let ofType: Set<string> | undefined;
   if (filter.deviceType !== undefined) {
     const rows = await db
@@ -59,28 +52,22 @@ export async function openDeviceFeed(
       .execute();
     ofType = new Set(rows.map((r) => r.id));
   }
-  const consumer = await js.consumers.get(stream, {
-    filter_subjects: subjectFilter(namespace, filter),
-    ...(afterSeq !== undefined
-      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: afterSeq + 1 }
-      : { deliver_policy: DeliverPolicy.New }),
+  // A followed read never asks the stream's extent: a manager without the API check costs
+  // no request.
+  const jsm = await js.jetstreamManager(false);
+  const log = await readLog(js, jsm, {
+    namespace,
+    stream: "devices",
+    filter: subjectFilter(namespace, filter),
+    from: afterSeq !== undefined ? { afterSeq } : "new",
+    to: "follow",
+    batch: 256,
+    closeWithinMs: 500,
   });
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: 256 });
   const wanted = filter.eventTypes && new Set<string>(filter.eventTypes);
 
   async function* events(): AsyncGenerator<RecordedEvent> {
-    for await (const m of messages) {
-      const decoded = decodeEvent(
-        {
-          stream,
-          seq: m.seq,
-          subject: m.subject,
-          data: m.data,
-          storedAt: new Date(m.info.timestampNanos / 1e6),
-          header: (n) => m.headers?.get(n),
-        },
-        s,
-      );
+    for await (const { decoded } of log) {
       if (!decoded.ok) continue; // the projections report it; a live view has nothing to show
       const { event } = decoded.value;
       if (ofType && event.type === "device.registered") {
@@ -93,18 +80,5 @@ export async function openDeviceFeed(
     }
   }
 
-  return {
-    events: events(),
-    async close() {
-      // close() settles only once the iterator is pulled again: bound it.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        messages.close().catch(() => {}),
-        new Promise((r) => {
-          timer = setTimeout(r, 500);
-        }),
-      ]);
-      clearTimeout(timer);
-    },
-  };
+  return { events: events(), close: () => log.close() };
 }

@@ -1,11 +1,12 @@
-import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import {
-  decodeEvent,
-  type RawStoredMessage,
   type RecordedEvent,
   type Rejection,
+  StreamKinds,
   type Subjects,
+  streamName,
 } from "@uaip/events";
+import { readLog } from "@uaip/log-reader";
 
 /** One stored message as read back, with what decoding made of it. */
 export interface LoggedMessage {
@@ -26,8 +27,9 @@ export interface StreamLog {
 const READ_TIMEOUT_MS = 60_000;
 
 /**
- * Reads a whole stream back (an ordered consumer from its first message to the last
- * sequence it had when called) and decodes every message, as the projections would.
+ * Reads a whole stream back (readLog from its first message to the last sequence it had
+ * when called) and decodes every message, as the projections would. After a minute it stops
+ * and returns what it has read.
  *
  * @example
  * const log = await readStreamLog(js, jsm, "CHAOS_DEVICES", subjects("chaos"));
@@ -43,38 +45,28 @@ export async function readStreamLog(
   const lastSeq = info.state.last_seq;
   const bySeq = new Map<number, LoggedMessage>();
   if (info.state.messages === 0) return { stream, lastSeq, bySeq };
-  const consumer = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.All });
-  const messages = await consumer.consume({ max_messages: 1_000 });
-  const deadline = setTimeout(() => messages.stop(), READ_TIMEOUT_MS);
-  // A hand-driven iterator: leaving a `for await` would wait on the consumer's cleanup.
-  const iterator = messages[Symbol.asyncIterator]();
+  const kind = StreamKinds.find((k) => streamName(s.namespace, k) === stream);
+  if (!kind) throw new Error(`${stream} is not a stream of namespace ${s.namespace}`);
+  const timeout = new AbortController();
+  const deadline = setTimeout(() => timeout.abort(), READ_TIMEOUT_MS);
   try {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) break;
-      const m = next.value;
-      const raw: RawStoredMessage = {
-        stream,
-        seq: m.seq,
-        subject: m.subject,
-        data: m.data,
-        storedAt: new Date(Math.floor(m.info.timestampNanos / 1e6)),
-        header: (name) => m.headers?.get(name),
-      };
-      const decoded = decodeEvent(raw, s);
-      bySeq.set(m.seq, {
-        seq: m.seq,
-        subject: m.subject,
-        msgId: m.headers?.get("Nats-Msg-Id") || undefined,
+    await using log = await readLog(js, jsm, {
+      namespace: s.namespace,
+      stream: kind,
+      to: { toSeq: lastSeq },
+      batch: 1_000,
+      signal: timeout.signal,
+    });
+    for await (const { raw, decoded } of log) {
+      bySeq.set(raw.seq, {
+        seq: raw.seq,
+        subject: raw.subject,
+        msgId: raw.header?.("Nats-Msg-Id") || undefined,
         ...(decoded.ok ? { event: decoded.value } : { rejection: decoded.rejection }),
       });
-      if (m.seq >= lastSeq || m.info.pending === 0) break;
     }
   } finally {
     clearTimeout(deadline);
-    // nats.js settles close() only once the iterator is pulled again: do not wait for ever.
-    await Promise.race([messages.close().catch(() => {}), new Promise((r) => setTimeout(r, 250))]);
-    await consumer.delete().catch(() => {});
   }
   return { stream, lastSeq, bySeq };
 }
