@@ -26,6 +26,7 @@ export async function applyBatch(w: ProjectorWorker, batch: readonly LogEntry[])
     },
     {
       retryable: isTransient,
+      // 200 ms after the first failure, then doubling: 100·2^attempt, as ever.
       initialDelayMs: 200,
       maxDelayMs: 5_000,
       signal: w.stopping,
