@@ -32,10 +32,9 @@ function unavailableSqlState(code: string): boolean {
   return (
     code.startsWith("08") || // connection exception
     code.startsWith("53") || // insufficient resources (too many connections, disk full)
-    code === "57P01" || // admin shutdown
-    code === "57P02" || // crash shutdown
-    code === "57P03" || // cannot connect now (starting up)
-    code === "57014" // query cancelled (statement timeout)
+    // Operator intervention: shutdown (57P01, 57P02), starting up (57P03), database dropped
+    // (57P04), idle session timeout (57P05), query cancelled by a statement timeout (57014).
+    code.startsWith("57")
   );
 }
 
@@ -58,11 +57,19 @@ export function isPostgresUnavailable(err: unknown): boolean {
   return false;
 }
 
+/** SQLSTATEs of class 40 after which the same transaction may simply be run again. */
+const conflictSqlStates: ReadonlySet<string> = new Set([
+  "40000", // transaction rollback
+  "40001", // serialization failure
+  "40003", // statement completion unknown
+  "40P01", // deadlock detected
+]);
+
 /**
  * Whether PostgreSQL refused a transaction only because of a conflict with another one
  * (serialization failure, deadlock): the same work may simply be tried again.
  */
 export function isPostgresConflict(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return err instanceof pg.DatabaseError && (code === "40001" || code === "40P01");
+  return err instanceof pg.DatabaseError && typeof code === "string" && conflictSqlStates.has(code);
 }

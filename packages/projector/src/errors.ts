@@ -1,30 +1,28 @@
-import { isNatsUnavailable } from "@uaip/platform";
-
-const transientCodes = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-]);
+import {
+  isNatsUnavailable,
+  isPostgresConflict,
+  isPostgresUnavailable,
+  isRedisUnavailable,
+} from "@uaip/platform";
 
 /**
- * Whether a failed batch should simply be retried (a store unreachable, a deadlock) rather
- * than treated as a poison event. PostgreSQL classes 08 (connection), 53 (resources),
- * 57 (operator intervention, e.g. shutdown) and 40 (serialization, deadlock) are
- * transient; so are socket errors and Redis/NATS connection errors.
+ * Whether a failed batch should simply be retried (a store or NATS unreachable, a deadlock)
+ * rather than treated as a poison event: the platform's predicates, by error codes and
+ * classes, never by a query's message text.
+ *
+ * @example
+ * catch (err) { if (isTransient(err)) return retryLater(); throw err; }
  */
 export function isTransient(err: unknown): boolean {
-  const e = err as { code?: unknown; name?: unknown; message?: unknown } | null;
-  if (!e) return false;
-  // NATS unreachable or JetStream not answering (a lookup of the stream's end, say).
-  if (isNatsUnavailable(err)) return true;
-  const code = typeof e.code === "string" ? e.code : "";
-  if (transientCodes.has(code)) return true;
-  if (/^(08|53|57|40)/.test(code) && code.length === 5) return true;
-  const message = typeof e.message === "string" ? e.message : "";
-  return /Connection terminated|connection timeout|timeout exceeded|Connection is closed|Stream isn't writeable|ECONNREFUSED|MaxRetriesPerRequest|CONNECTION_CLOSED|closed connection|READONLY|LOADING/i.test(
-    message,
+  return (
+    isPostgresUnavailable(err) ||
+    isPostgresConflict(err) ||
+    isRedisUnavailable(err) ||
+    isNatsUnavailable(err)
   );
+}
+
+/** Another process pulled from this worker's consumer: stop and start over from the checkpoint. */
+export class ConsumerTakenError extends Error {
+  override readonly name = "ConsumerTakenError";
 }

@@ -7,14 +7,15 @@ export {
   recordStreamId,
 } from "./checkpoints.ts";
 export { isTransient } from "./errors.ts";
-export type { LeaseOptions } from "./lease.ts";
-export { acquireLease, releaseLease } from "./lease.ts";
+export { consumerName } from "./open-consumer.ts";
+export type { LeaseOptions } from "./pg-lease.ts";
+export { pgLease } from "./pg-lease.ts";
 export type { PostgresTargetOptions } from "./postgres-target.ts";
 export { inSchema, postgresTarget } from "./postgres-target.ts";
 export type { ProjectionStatus, StatusSource } from "./projection-status.ts";
 export { projectionStatus } from "./projection-status.ts";
-export type { ProjectorOptions, ProjectorState } from "./projector.ts";
-export { consumerName, Projector } from "./projector.ts";
+export { Projector } from "./projector.ts";
+export type { ProjectorOptions, ProjectorState } from "./projector-options.ts";
 export type { RebuildProgress, RebuildReport } from "./rebuild.ts";
 export { rebuildProjection } from "./rebuild.ts";
 export type { ShadowDeps } from "./shadow.ts";
