@@ -13,8 +13,8 @@ export const socketErrorCodes: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The pg driver's own connection failures carry no code, only these fixed texts (pg 8,
- * pg-pool 3). Matched whole, never as patterns: a query's error text is never looked at.
+ * The drivers' own connection failures carry no code, only these fixed texts (pg 8,
+ * pg-pool 3, Kysely 0.28). Matched whole, never as patterns: a query's error text is never looked at.
  */
 const driverConnectionErrors: ReadonlySet<string> = new Set([
   "Connection terminated",
@@ -25,6 +25,8 @@ const driverConnectionErrors: ReadonlySet<string> = new Set([
   "Query read timeout",
   "Client has encountered a connection error and is not queryable",
   "Client was closed and is not queryable",
+  // Kysely's, once the pool is destroyed (a process shutting down with requests in flight).
+  "driver has already been destroyed",
 ]);
 
 /** SQLSTATE classes meaning "the server cannot serve now", not "this statement is wrong". */

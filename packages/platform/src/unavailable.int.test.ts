@@ -32,6 +32,8 @@ describe("unavailable", () => {
     } finally {
       await closed.destroy();
     }
+    // A pool already destroyed (a shutting-down process) answers no more queries.
+    expect(isPostgresUnavailable(await failure(sql`SELECT 1`.execute(closed)))).toBe(true);
     const killed = await failure(
       t.db.transaction().execute(async (tx) => {
         await sql`SELECT pg_terminate_backend(pg_backend_pid())`.execute(tx);
