@@ -1,7 +1,7 @@
 import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
 import { presenceFilters } from "@uaip/device-protocol";
 import { type DeviceStatus, DeviceStatuses, type Subjects, subjects } from "@uaip/events";
-import type { Db, Logger } from "@uaip/platform";
+import { type Db, type Logger, retryWithBackoff } from "@uaip/platform";
 import { refusesAfterDecommissioning } from "@uaip/projections";
 
 /** What the tracker knows of one device. */
@@ -170,26 +170,25 @@ export class PresenceTracker {
   }
 
   async #loadBaseline(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const rows = await this.opts.db
-          .selectFrom("devices")
-          .select(["id", "status", "decommissioned_at"])
-          .execute();
-        for (const r of rows) {
-          const d = this.#entry(r.id);
-          if (!d.live && statuses.has(r.status)) d.status = r.status as DeviceStatus;
-          if (r.decommissioned_at) d.decommissioned = true;
-        }
-        return;
-      } catch (err) {
-        if (attempt >= 5) throw err;
-        this.opts.logger.warn(
-          { err: (err as Error).message },
-          "presence: read model unreachable; retrying",
-        );
-        await new Promise((r) => setTimeout(r, 500 * attempt));
-      }
+    const rows = await retryWithBackoff(
+      () =>
+        this.opts.db.selectFrom("devices").select(["id", "status", "decommissioned_at"]).execute(),
+      {
+        // At start-up: any failure is tried again a few times, then the start fails saying why.
+        retryable: () => true,
+        attempts: 5,
+        initialDelayMs: 500,
+        onRetry: (err) =>
+          this.opts.logger.warn(
+            { err: (err as Error).message },
+            "presence: read model unreachable; retrying",
+          ),
+      },
+    );
+    for (const r of rows) {
+      const d = this.#entry(r.id);
+      if (!d.live && statuses.has(r.status)) d.status = r.status as DeviceStatus;
+      if (r.decommissioned_at) d.decommissioned = true;
     }
   }
 }

@@ -5,6 +5,8 @@ export interface RetryOptions {
   readonly initialDelayMs?: number;
   /** Default 5 000. */
   readonly maxDelayMs?: number;
+  /** Gives up after this many attempts, throwing the last error. Default: no limit. */
+  readonly attempts?: number;
   /** Stops retrying (the last error is thrown) once aborted. */
   readonly signal?: AbortSignal;
   /** Called before each wait, e.g. to log or to mark the worker "retrying". */
@@ -13,7 +15,8 @@ export interface RetryOptions {
 
 /**
  * Runs `work` until it succeeds, waiting with exponential backoff after each retryable
- * failure. No attempt limit: a hub outlives its stores' outages; stop it with `signal`.
+ * failure. No attempt limit unless given: a hub outlives its stores' outages; stop it with
+ * `signal`. A limit suits a start-up step that should say it cannot start.
  *
  * @example
  * await retryWithBackoff(() => commit(batch), { retryable: isPostgresUnavailable, signal });
@@ -25,7 +28,7 @@ export async function retryWithBackoff<T>(work: () => Promise<T>, opts: RetryOpt
     try {
       return await work();
     } catch (err) {
-      if (!opts.retryable(err) || opts.signal?.aborted) throw err;
+      if (!opts.retryable(err) || opts.signal?.aborted || attempt === opts.attempts) throw err;
       const delay = Math.min(initial * 2 ** (attempt - 1), max);
       opts.onRetry?.(err, attempt, delay);
       await sleep(delay, opts.signal);
