@@ -1,6 +1,6 @@
 import { applyBatch } from "./apply-batch.ts";
 import { batches } from "./batches.ts";
-import { openConsumer } from "./open-consumer.ts";
+import { checkDeliveredInOrder, openConsumer } from "./open-consumer.ts";
 import { type ProjectorWorker, reachedStop, streamIdField } from "./projector-worker.ts";
 import { startingPoint } from "./starting-point.ts";
 import { watchCheckpoint } from "./watch-checkpoint.ts";
@@ -54,8 +54,10 @@ export async function consumeFromCheckpoint(
   if (held.aborted) close();
   held.addEventListener("abort", close, { once: true });
   const watch = w.live ? watchCheckpoint(w, read) : undefined;
+  let delivered = 0;
   try {
     for await (const batch of batches(read, opts.batchSize, opts.batchWaitMs, w.stopping)) {
+      delivered = checkDeliveredInOrder(batch, delivered);
       await applyBatch(w, batch);
       // Live entries come from the durable consumer; a shadow read has nothing to ack.
       const last = batch[batch.length - 1];

@@ -8,13 +8,7 @@ import {
 } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { type StreamKind, streamName } from "@uaip/events";
-import {
-  type ConsumerEntry,
-  type ConsumerRead,
-  type LogEntry,
-  readConsumer,
-  readLog,
-} from "@uaip/log-reader";
+import { type ConsumerEntry, type LogEntry, readConsumer, readLog } from "@uaip/log-reader";
 import { ConsumerTakenError } from "./errors.ts";
 
 /** An entry a projector reads: live ones (a durable consumer's) are acked after commit. */
@@ -99,19 +93,23 @@ async function openLive(o: OpenConsumerOptions): Promise<ProjectorRead> {
     consumer: name,
     batch: o.batchSize * 2,
   });
-  return { close: () => read.close(), [Symbol.asyncIterator]: () => deliveredInOrder(read) };
+  return read;
 }
 
 /**
  * The consumer is this worker's alone: a gap in delivery sequences means another process
- * pulled from it, so its messages could be missing from our batches.
+ * pulled from it, so its messages could be missing from our batches. Checked a batch at a
+ * time (a loop, not one more iterator layer per message); answers the batch's last one.
+ *
+ * @throws ConsumerTakenError on a gap.
  */
-async function* deliveredInOrder(read: ConsumerRead): AsyncGenerator<ConsumerEntry> {
-  let last = 0;
-  for await (const entry of read) {
+export function checkDeliveredInOrder(batch: readonly ProjectorEntry[], after: number): number {
+  let last = after;
+  for (const entry of batch) {
+    if (!("deliverySequence" in entry)) continue;
     if (entry.deliverySequence !== last + 1)
       throw new ConsumerTakenError(`delivery ${entry.deliverySequence} after ${last}`);
     last = entry.deliverySequence;
-    yield entry;
   }
+  return last;
 }
