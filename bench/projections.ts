@@ -283,7 +283,7 @@ async function backlogRss(
   devices: number,
 ): Promise<{ peakMb: number; seconds: number }> {
   await publish(t, benchEvents(devices, backlog));
-  const bin = fileURLToPath(new URL("../packages/cli/bin/uaip.js", import.meta.url));
+  const bin = fileURLToPath(import.meta.resolve("@uaip/cli/bin/uaip.js"));
   const child = spawn(process.execPath, [bin, "start", "--only", "projectors"], {
     env: { ...process.env, ...t.env, LOG_LEVEL: "error" },
     stdio: "ignore",

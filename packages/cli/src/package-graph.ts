@@ -106,7 +106,11 @@ export function withGraph(doc: string, block: string): string {
   return doc.slice(0, start) + block + doc.slice(end + graphEnd.length);
 }
 
-/** Imports that reach into another package's files (`../other/src/x.ts`, `@uaip/x/src/y`). */
+/**
+ * Imports that reach into another package's files (`../other/src/x.ts`, `@uaip/x/src/y`), and
+ * files located by a relative path into another package (a URL made from `import.meta.url`).
+ * Files outside every package (the root README, docs/) may be read by anyone.
+ */
 export function crossPackageImports(
   root: string,
   packages: readonly WorkspacePackage[],
@@ -124,10 +128,15 @@ export function crossPackageImports(
       if (e.isDirectory()) walk(path);
       else if (e.name.endsWith(".ts")) {
         const text = readFileSync(path, "utf8");
-        for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)) {
-          const spec = m[1] as string;
+        // Imports, and files located by path (`new URL("../x", import.meta.url)`).
+        const specs = [
+          ...text.matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g),
+          ...text.matchAll(/new URL\(\s*["']([^"']+)["']\s*,\s*import\.meta\.url/g),
+        ].map((m) => m[1] as string);
+        for (const spec of specs) {
           const deep = /^@uaip\/[^/]+\/src\//.test(spec);
-          const crosses = spec.startsWith(".") && owner(resolve(dir, spec)) !== owner(path);
+          const target = spec.startsWith(".") ? owner(resolve(dir, spec)) : undefined;
+          const crosses = target !== undefined && target !== owner(path);
           if (deep || crosses) out.push({ file: relative(root, path), specifier: spec });
         }
       }

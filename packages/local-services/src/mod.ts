@@ -13,6 +13,7 @@ export {
 } from "./local-services.ts";
 export type { ManagedProcess } from "./managed-process.ts";
 export { type ProbeResult, probeNats, probePostgres, probeRedis } from "./probe.ts";
+export { type ProcessOutcome, type RunToEndOptions, runToEnd } from "./run-to-end.ts";
 export { startNats } from "./start-nats.ts";
 export { startPostgres } from "./start-postgres.ts";
 export { startRedis } from "./start-redis.ts";

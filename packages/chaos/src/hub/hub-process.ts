@@ -8,7 +8,7 @@ import { HubProcessError } from "../errors.ts";
 export type HubPart = "api" | "projectors" | "dispatcher";
 
 /** The real `uaip` command (packages/cli/bin/uaip.js, which runs a bundle of the CLI). */
-export const uaipBin = fileURLToPath(new URL("../../../cli/bin/uaip.js", import.meta.url));
+export const uaipBin = fileURLToPath(import.meta.resolve("@uaip/cli/bin/uaip.js"));
 
 export interface HubProcessOptions {
   /** Its name in the scenario's report, e.g. `projectors-2`. */

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** The real `uaip` command, as a user runs it. */
-const entry = fileURLToPath(new URL("../../../cli/bin/uaip.js", import.meta.url));
+const entry = fileURLToPath(import.meta.resolve("@uaip/cli/bin/uaip.js"));
 
 /**
  * Runs `uaip <args>` in a child process and samples its resident set
