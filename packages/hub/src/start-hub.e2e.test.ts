@@ -89,12 +89,21 @@ describe("walking skeleton", () => {
       10_000,
       "lamp-2 projected after the bad events",
     );
-    const rejected = await t.db
-      .selectFrom("rejected_events")
-      .selectAll()
-      .where("projection", "=", "devices")
-      .orderBy("seq")
-      .execute();
+    // The GET may be answered from Redis before the devices projection has committed the
+    // batches holding the rejections: wait for that projection's rows.
+    const rejected = await waitFor(
+      async () => {
+        const rows = await t.db
+          .selectFrom("rejected_events")
+          .selectAll()
+          .where("projection", "=", "devices")
+          .orderBy("seq")
+          .execute();
+        return rows.some((r) => r.seq >= wrong.seq) ? rows : undefined;
+      },
+      10_000,
+      "the devices projection's rejections",
+    );
     expect(
       rejected.map((r) => ({ seq: r.seq, reason: r.reason, projection: r.projection })),
     ).toEqual([
