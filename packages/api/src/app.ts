@@ -9,6 +9,7 @@ import type { ApiDeps } from "./deps.ts";
 import { readWaits } from "./metrics/api-metrics.ts";
 import { useFleetMetricsSource } from "./metrics/fleet-metrics.ts";
 import { httpMetrics } from "./metrics/http-metrics.ts";
+import { useNatsMonitor } from "./metrics/nats-monitor-metrics.ts";
 import { docsRoutes } from "./openapi/docs-routes.ts";
 
 const tagDocs: Record<string, string> = {
@@ -48,6 +49,7 @@ export function allRoutes(s: ApiServices, document: () => Record<string, unknown
 export function createApp(deps: ApiDeps): Hono<RouteEnv> {
   const s = apiServices(deps);
   useFleetMetricsSource({ ...deps, db: s.db });
+  useNatsMonitor(deps.natsMonitorUrl, deps.logger);
   let doc: Record<string, unknown> | undefined;
   const routes = allRoutes(s, () => {
     doc ??= openApiDocument(routes, {

@@ -1,7 +1,12 @@
-import { Counter, Gauge, Histogram } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram } from "prom-client";
 
 // Registered once per process in prom-client's default registry, beside the projector's
 // metrics (uaip_messages_processed_total, uaip_rejected_events_total, uaip_projection_lag_seconds).
+
+// prom-client's standard process and Node.js metrics, under their usual names, so stock
+// dashboards and the Overview's CPU and event-loop panels read them:
+// process_cpu_seconds_total, nodejs_eventloop_lag_seconds, nodejs_eventloop_lag_p99_seconds, ...
+collectDefaultMetrics();
 
 export const httpRequests = new Counter({
   name: "uaip_http_requests_total",
