@@ -56,3 +56,9 @@ export const readWaits = new Histogram({
   labelNames: ["outcome"] as const,
   buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 });
+
+// The alert on projection lag compares against this, so it follows the hub's READY_MAX_LAG_S.
+export const readyMaxLag = new Gauge({
+  name: "uaip_ready_max_lag_seconds",
+  help: "READY_MAX_LAG_S: the projection lag past which /health/ready reports not ready",
+});
