@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, register } from "prom-client";
 
 // Registered once per process in prom-client's default registry, beside the projector's
 // metrics (uaip_messages_processed_total, uaip_rejected_events_total, uaip_projection_lag_seconds).
@@ -7,6 +7,14 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram } from "prom-client";
 // dashboards and the Overview's CPU and event-loop panels read them:
 // process_cpu_seconds_total, nodejs_eventloop_lag_seconds, nodejs_eventloop_lag_p99_seconds, ...
 collectDefaultMetrics();
+// Gauges named like counters (promtool rejects the `_total`); their per-type twins
+// nodejs_active_handles / nodejs_active_requests / nodejs_active_resources stay.
+for (const name of [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+])
+  register.removeSingleMetric(name);
 
 export const httpRequests = new Counter({
   name: "uaip_http_requests_total",
