@@ -6,9 +6,10 @@ import { apiRoutes } from "./api-routes.ts";
 import { type ApiServices, apiServices } from "./api-services.ts";
 import { dependencyProblems } from "./dependency-problems.ts";
 import type { ApiDeps } from "./deps.ts";
-import { readWaits } from "./metrics/api-metrics.ts";
+import { readWaits, readyMaxLag } from "./metrics/api-metrics.ts";
 import { useFleetMetricsSource } from "./metrics/fleet-metrics.ts";
 import { httpMetrics } from "./metrics/http-metrics.ts";
+import { useNatsMonitor } from "./metrics/nats-monitor-metrics.ts";
 import { docsRoutes } from "./openapi/docs-routes.ts";
 
 const tagDocs: Record<string, string> = {
@@ -48,6 +49,8 @@ export function allRoutes(s: ApiServices, document: () => Record<string, unknown
 export function createApp(deps: ApiDeps): Hono<RouteEnv> {
   const s = apiServices(deps);
   useFleetMetricsSource({ ...deps, db: s.db });
+  useNatsMonitor(deps.natsMonitorUrl, deps.logger);
+  readyMaxLag.set(s.options.readyMaxLagSeconds);
   let doc: Record<string, unknown> | undefined;
   const routes = allRoutes(s, () => {
     doc ??= openApiDocument(routes, {

@@ -19,6 +19,8 @@ export interface ApiDeps {
   readonly nc: NatsConnection;
   readonly jsm: JetStreamManager;
   readonly logger: Logger;
+  /** The NATS server's monitoring endpoint, re-exported on `/metrics` (`uaip_nats_*`); unset: off. */
+  readonly natsMonitorUrl?: string;
   /** Behaviour chosen by configuration; anything left out takes its default (auth required). */
   readonly options?: Partial<ApiOptions>;
   /**

@@ -49,8 +49,13 @@ export type DispatchEffect =
   | { readonly kind: "unwatch"; readonly deviceId: string }
   /** The device answered a request: it counts as seen (presence). */
   | { readonly kind: "seen"; readonly deviceId: string }
-  /** A command reached a final state (metrics). */
-  | { readonly kind: "closed"; readonly commandId: string; readonly state: string }
+  /** A command reached a final state (metrics: `name` is the command's type). */
+  | {
+      readonly kind: "closed";
+      readonly commandId: string;
+      readonly name: string;
+      readonly state: string;
+    }
   /** A step failed; the scheduler has already planned what follows (log it). */
   | {
       readonly kind: "failed";

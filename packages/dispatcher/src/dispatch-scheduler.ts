@@ -72,7 +72,7 @@ export class DispatchScheduler {
   apply(event: DeviceEvent): void {
     const change = this.#open.apply(event);
     if (change.kind === "opened") this.#track(change.command);
-    else if (change.kind === "closed") this.#closed(change.command.commandId, change.state);
+    else if (change.kind === "closed") this.#closed(change.command, change.state);
   }
 
   /** Caught up with the stream: expire what is due, start delivering. */
@@ -118,15 +118,17 @@ export class DispatchScheduler {
     this.#kick(lane);
   }
 
-  #closed(commandId: string, state: string): void {
+  #closed(command: OpenCommand, state: string): void {
+    const { commandId, name } = command;
     this.#expiry.get(commandId)?.();
     this.#expiry.delete(commandId);
-    this.#o.perform({ kind: "closed", commandId, state });
+    this.#o.perform({ kind: "closed", commandId, name, state });
   }
 
   /** Closes a command the dispatcher saw end before the log echoes it. */
   #finish(commandId: string, state: string): void {
-    if (this.#open.close(commandId, state).kind === "closed") this.#closed(commandId, state);
+    const change = this.#open.close(commandId, state);
+    if (change.kind === "closed") this.#closed(change.command, state);
   }
 
   #kick(lane: Lane): void {

@@ -9,7 +9,12 @@ import { deliverCommand } from "./command-delivery.ts";
 import type { DeliveryPolicy } from "./delivery-policy.ts";
 import type { AppendResult, DispatchEffect } from "./dispatch-effects.ts";
 import { DispatchScheduler } from "./dispatch-scheduler.ts";
-import { commandsEnded, deliveryAttempts, openCommandsGauge } from "./dispatcher-metrics.ts";
+import {
+  commandsEnded,
+  deliveryAttempts,
+  inFlightGauge,
+  openCommandsGauge,
+} from "./dispatcher-metrics.ts";
 import { loadOpenCommands } from "./open-commands-snapshot.ts";
 import type { PresenceTracker } from "./presence-tracker.ts";
 
@@ -80,13 +85,18 @@ export async function runDispatchSession(
           );
         return;
       case "send":
+        inFlightGauge.inc();
         deliverCommand(d.nc, d.namespace, e.command, e.attempt, policy.requestTimeoutMs).then(
           (result) => {
+            inFlightGauge.dec();
             const label = result.kind === "answered" ? result.reply.status : result.kind;
             deliveryAttempts.inc({ result: label });
             e.done({ ok: true, value: result });
           },
-          (error) => e.done({ ok: false, error }),
+          (error) => {
+            inFlightGauge.dec();
+            e.done({ ok: false, error });
+          },
         );
         return;
       case "append":
@@ -107,7 +117,7 @@ export async function runDispatchSession(
         d.presence.markSeen(e.deviceId);
         return;
       case "closed":
-        commandsEnded.inc({ state: e.state });
+        commandsEnded.inc({ command: e.name, outcome: e.state });
         openCommandsGauge.set(scheduler.openCount);
         return;
       case "failed":

@@ -6,10 +6,17 @@ export const deliveryAttempts = new Counter({
   labelNames: ["result"] as const,
 });
 
+// Counted where commands end, so the rate is true across dispatcher failovers (the new
+// leader counts from its start; Prometheus's rate() takes the restart as a reset).
 export const commandsEnded = new Counter({
-  name: "uaip_dispatcher_commands_ended_total",
-  help: "Commands the dispatcher saw reach a final state, by state",
-  labelNames: ["state"] as const,
+  name: "uaip_device_commands_total",
+  help: "Commands that reached a final state, by command name and outcome (completed, failed, rejected, expired, cancelled), as the active dispatcher saw them",
+  labelNames: ["command", "outcome"] as const,
+});
+
+export const inFlightGauge = new Gauge({
+  name: "uaip_dispatcher_in_flight",
+  help: "Command requests sent to devices and not yet answered or timed out",
 });
 
 export const openCommandsGauge = new Gauge({
@@ -25,6 +32,6 @@ export const presenceTransitions = new Counter({
 
 export const leaseHeld = new Gauge({
   name: "uaip_lease_held",
-  help: "1 while this process holds the lease",
+  help: "1 while this process holds the lease (lease=dispatcher: the active dispatcher)",
   labelNames: ["lease"] as const,
 });

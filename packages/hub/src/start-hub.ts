@@ -106,6 +106,7 @@ export async function startHub(
         nc,
         jsm,
         logger,
+        ...(config.nats.monitorUrl ? { natsMonitorUrl: config.nats.monitorUrl } : {}),
         options: config.api,
         routes: (s) => writeRouteSpecs({ ...s.deps, db: s.db }),
       });

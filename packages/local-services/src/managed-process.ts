@@ -31,6 +31,8 @@ export interface SpawnOptions {
   user?: { uid: number; gid: number };
   /** The signal that asks for a clean, quick shutdown; SIGTERM unless said otherwise. */
   stopSignal?: NodeJS.Signals;
+  /** Variables added to this process's environment (an exporter's DATA_SOURCE_NAME, say). */
+  env?: Readonly<Record<string, string>>;
 }
 
 const STOP_GRACE_MS = 5_000;
@@ -45,6 +47,7 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
       cwd: opts.cwd,
       detached: false,
       stdio: ["ignore", fd, fd],
+      ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
       ...(opts.user ?? {}),
     });
   } finally {

@@ -5,7 +5,9 @@ export {
   MissingBinaryError,
   ServiceStartError,
 } from "./errors.ts";
+export { findBinary } from "./find-binary.ts";
 export { freePort } from "./free-port.ts";
+export { type Launched, type LaunchOptions, launchService } from "./launch-service.ts";
 export {
   ensureLocalServices,
   type LocalServices,

@@ -14,6 +14,11 @@ export const configVariables = {
   },
   NATS_USER: { default: "", schema: v.string(), doc: "NATS user, when the server requires one" },
   NATS_PASSWORD: { default: "", schema: v.string(), doc: "NATS password for `NATS_USER`" },
+  NATS_MONITOR_URL: {
+    default: "",
+    schema: v.union([v.literal(""), url(["http:", "https:"])]),
+    doc: "NATS server's monitoring endpoint (`nats-server -m 8222`: `http://nats:8222`); when set, `/metrics` carries the server's `/varz` and `/jsz` figures as `uaip_nats_*`; empty: off",
+  },
   DATABASE_URL: {
     default: "postgres://postgres@127.0.0.1:5432/uaip",
     schema: url(["postgres:", "postgresql:"]),

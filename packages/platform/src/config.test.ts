@@ -21,6 +21,7 @@ describe("config", () => {
     expect(c.http).toEqual({ host: "127.0.0.1", port: 8443 });
     expect(c.namespace).toBe("uaip");
     expect(c.projector).toEqual({ batchSize: 500, batchWaitMs: 20, leaseMs: 10_000 });
+    expect(c.nats.monitorUrl).toBeUndefined();
   });
 
   it("config - values are parsed and typed", () => {
@@ -32,6 +33,9 @@ describe("config", () => {
     expect(c.nats.servers).toEqual(["nats://a:1", "nats://b:2"]);
     expect(c.http.port).toBe(9000);
     expect(c.projector.batchSize).toBe(1000);
+    expect(loadConfig({ NATS_MONITOR_URL: "http://nats:8222" }).nats.monitorUrl).toBe(
+      "http://nats:8222",
+    );
     expect(
       loadConfig({ UAIP_AUTH: "off", CORS_ORIGINS: "https://a.example, *" }).api,
     ).toMatchObject({
@@ -49,6 +53,7 @@ describe("config", () => {
     ["DATABASE_URL", "not a url", /must be a URL/],
     ["NATS_URL", "http://x", /nats:\/\//],
     ["REDIS_URL", "127.0.0.1:6379", /redis:\/\//],
+    ["NATS_MONITOR_URL", "nats://x:8222", /http:\/\//],
     ["PORT", "70000", /whole number from 0 to 65535/],
     ["PORT", "80a", /whole number/],
     ["UAIP_NAMESPACE", "Has.Dots", /lowercase letters/],

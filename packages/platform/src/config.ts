@@ -5,7 +5,13 @@ type Vars = typeof configVariables;
 type Parsed = { [K in keyof Vars]: v.InferOutput<Vars[K]["schema"]> };
 
 export interface HubConfig {
-  readonly nats: { readonly servers: string[]; readonly user?: string; readonly pass?: string };
+  readonly nats: {
+    readonly servers: string[];
+    readonly user?: string;
+    readonly pass?: string;
+    /** The server's HTTP monitoring endpoint, whose figures `/metrics` re-exports; unset: off. */
+    readonly monitorUrl?: string;
+  };
   readonly databaseUrl: string;
   readonly redisUrl: string;
   readonly http: { readonly host: string; readonly port: number };
@@ -85,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
     nats: {
       servers: p.NATS_URL,
       ...(p.NATS_USER ? { user: p.NATS_USER, pass: p.NATS_PASSWORD } : {}),
+      ...(p.NATS_MONITOR_URL ? { monitorUrl: p.NATS_MONITOR_URL } : {}),
     },
     databaseUrl: p.DATABASE_URL,
     redisUrl: p.REDIS_URL,

@@ -1,7 +1,20 @@
-import { Counter, Gauge, Histogram } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, register } from "prom-client";
 
 // Registered once per process in prom-client's default registry, beside the projector's
 // metrics (uaip_messages_processed_total, uaip_rejected_events_total, uaip_projection_lag_seconds).
+
+// prom-client's standard process and Node.js metrics, under their usual names, so stock
+// dashboards and the Overview's CPU and event-loop panels read them:
+// process_cpu_seconds_total, nodejs_eventloop_lag_seconds, nodejs_eventloop_lag_p99_seconds, ...
+collectDefaultMetrics();
+// Gauges named like counters (promtool rejects the `_total`); their per-type twins
+// nodejs_active_handles / nodejs_active_requests / nodejs_active_resources stay.
+for (const name of [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+])
+  register.removeSingleMetric(name);
 
 export const httpRequests = new Counter({
   name: "uaip_http_requests_total",
@@ -50,4 +63,10 @@ export const readWaits = new Histogram({
   help: "Time reads with X-Min-Sequence waited for their projection, by outcome",
   labelNames: ["outcome"] as const,
   buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+});
+
+// The alert on projection lag compares against this, so it follows the hub's READY_MAX_LAG_S.
+export const readyMaxLag = new Gauge({
+  name: "uaip_ready_max_lag_seconds",
+  help: "READY_MAX_LAG_S: the projection lag past which /health/ready reports not ready",
 });

@@ -18,7 +18,7 @@ interface Snapshot {
   readonly statuses: { key: string; count: number }[];
   readonly registered: number;
   readonly commands: { state: string; count: number }[];
-  readonly pending: { projection: string; pending: number }[];
+  readonly pending: { projection: string; pending: number; ackPending: number }[];
 }
 
 const scrapeTimeoutMs = 2_000;
@@ -51,7 +51,11 @@ async function read(s: FleetMetricsSource): Promise<Snapshot> {
       consumers.map((p) =>
         s.jsm.consumers
           .info(streamName(s.namespace, p.stream), consumerName(p.name))
-          .then((info) => ({ projection: p.name, pending: info.num_pending }))
+          .then((info) => ({
+            projection: p.name,
+            pending: info.num_pending,
+            ackPending: info.num_ack_pending,
+          }))
           .catch(() => undefined),
       ),
     ).then((all) => all.filter((x) => x !== undefined)),
@@ -91,7 +95,7 @@ function snapshot(): Promise<Snapshot | undefined> {
 }
 
 new Gauge({
-  name: "uaip_device_status_count",
+  name: "uaip_devices",
   help: "Live (not decommissioned) devices by status, from the devices projection",
   labelNames: ["status"] as const,
   async collect() {
@@ -113,15 +117,17 @@ new Counter({
   },
 });
 
-new Counter({
-  name: "uaip_device_commands_total",
-  help: "Commands ever issued, by the state they are in now, from the commands projection",
+// A current count per state is a gauge: it drops when commands leave a state. The rate of
+// commands ending is the dispatcher's uaip_device_commands_total{command,outcome}.
+new Gauge({
+  name: "uaip_device_commands",
+  help: "Commands by the state they are in now (issued, delivered, ..., completed), from the commands projection",
   labelNames: ["state"] as const,
   async collect() {
     const snap = await snapshot();
     if (!snap) return;
     this.reset();
-    for (const c of snap.commands) this.inc({ state: c.state }, c.count);
+    for (const c of snap.commands) this.set({ state: c.state }, c.count);
   },
 });
 
@@ -134,6 +140,18 @@ new Gauge({
     if (!snap) return;
     this.reset();
     for (const p of snap.pending) this.set({ projection: p.projection }, p.pending);
+  },
+});
+
+new Gauge({
+  name: "uaip_consumer_ack_pending",
+  help: "Events each projection's durable consumer delivered and not yet acknowledged (num_ack_pending)",
+  labelNames: ["projection"] as const,
+  async collect() {
+    const snap = await snapshot();
+    if (!snap) return;
+    this.reset();
+    for (const p of snap.pending) this.set({ projection: p.projection }, p.ackPending);
   },
 });
 

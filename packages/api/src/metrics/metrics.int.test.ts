@@ -43,8 +43,8 @@ describe("/metrics", () => {
       ["uaip_http_requests_total", "COUNTER"],
       ["uaip_http_request_duration_seconds", "HISTOGRAM"],
       ["uaip_devices_registered_total", "COUNTER"],
-      ["uaip_device_status_count", "GAUGE"],
-      ["uaip_device_commands_total", "COUNTER"],
+      ["uaip_devices", "GAUGE"],
+      ["uaip_device_commands", "GAUGE"],
       ["uaip_message_queue_depth", "GAUGE"],
       ["uaip_messages_processed_total", "COUNTER"],
       ["uaip_db_query_duration_seconds", "HISTOGRAM"],
@@ -54,6 +54,10 @@ describe("/metrics", () => {
       ["uaip_projection_lag_seconds", "GAUGE"],
       ["uaip_rejected_events_total", "COUNTER"],
       ["uaip_sse_connections", "GAUGE"],
+      ["uaip_consumer_ack_pending", "GAUGE"],
+      ["uaip_nats_reconnects_total", "COUNTER"],
+      ["process_cpu_seconds_total", "COUNTER"],
+      ["nodejs_eventloop_lag_seconds", "GAUGE"],
     ];
     for (const [name, type] of required) {
       expect(m.get(name)?.type, name).toBe(type);
@@ -63,10 +67,10 @@ describe("/metrics", () => {
 
   it("metrics - fleet gauges come from the read models and consumers at scrape time", async () => {
     const m = await scrape();
-    expect(sample(m.get("uaip_device_status_count"), { status: "online" })?.value).toBe("1");
-    expect(sample(m.get("uaip_device_status_count"), { status: "error" })?.value).toBe("1");
+    expect(sample(m.get("uaip_devices"), { status: "online" })?.value).toBe("1");
+    expect(sample(m.get("uaip_devices"), { status: "error" })?.value).toBe("1");
     expect(sample(m.get("uaip_devices_registered_total"))?.value).toBe("2");
-    expect(sample(m.get("uaip_device_commands_total"), { state: "issued" })?.value).toBe("1");
+    expect(sample(m.get("uaip_device_commands"), { state: "issued" })?.value).toBe("1");
     for (const projection of [
       "devices",
       "device_status_history",
@@ -92,8 +96,8 @@ describe("/metrics", () => {
 
     await h.publishAndWait([createEvent("device.status_changed", "m-2", { status: "online" })]);
     const after = await scrape();
-    expect(sample(after.get("uaip_device_status_count"), { status: "online" })?.value).toBe("2");
-    expect(sample(after.get("uaip_device_status_count"), { status: "error" })).toBeUndefined();
+    expect(sample(after.get("uaip_devices"), { status: "online" })?.value).toBe("2");
+    expect(sample(after.get("uaip_devices"), { status: "error" })).toBeUndefined();
   });
 
   it("metrics - HTTP requests by route pattern and status; cache hits and misses; query durations", async () => {

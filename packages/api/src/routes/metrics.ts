@@ -12,7 +12,7 @@ export function metricsRoutes(s: ApiServices): Route[] {
       operationId: "metrics",
       summary: "Prometheus metrics",
       description:
-        "Text exposition format: HTTP, cache, database, SSE, fleet counts, queue depth per projection, projection lag, rejected events, memory.",
+        "Text exposition format: HTTP, cache, database, SSE, fleet and command counts, queue depth per projection, projection lag, rejected events, dispatcher, NATS reconnects, process CPU, memory and event-loop lag, and (with NATS_MONITOR_URL) the NATS server's figures.",
       tag: "health",
       scope: s.options.metricsAuth ? "read" : null,
       responses: {
