@@ -6,6 +6,7 @@ import { devicesCommand } from "./commands/devices.ts";
 import { docsCommand } from "./commands/docs.ts";
 import { healthCommand } from "./commands/health-watch.ts";
 import { keysCommand } from "./commands/keys.ts";
+import { logsCommand } from "./commands/logs.ts";
 import { migrateCommand } from "./commands/migrate.ts";
 import { projectionsCommand } from "./commands/projections.ts";
 import { replayCommand } from "./commands/replay.ts";
@@ -52,6 +53,7 @@ Getting started:
   program.addCommand(restoreCommand());
   program.addCommand(simulateCommand());
   program.addCommand(healthCommand());
+  program.addCommand(logsCommand());
   program.addCommand(docsCommand());
   return applyHelpStyle(program);
 }
