@@ -210,3 +210,19 @@ describe("logs analyze aggregate", () => {
     ]);
   });
 });
+
+describe("logs analyze lines", () => {
+  it("logs analyze - a field of another type counts as absent, the line still counts", () => {
+    const r = analyze(
+      [
+        '{"level":30,"msg":"presence changed","status":"online","time":"2026-11-30T10:00:00Z"}',
+        '{"level":"info","msg":"odd"}',
+        "[1,2,3]",
+        '"just a string"',
+      ].join("\n"),
+    );
+    expect(r.lines).toEqual({ total: 4, analyzed: 2, skipped: 2, outsideWindow: 0 });
+    expect(r.levels).toMatchObject({ info: 1, other: 1 });
+    expect(r.http.requests).toBe(0);
+  });
+});

@@ -1,23 +1,28 @@
 import * as v from "valibot";
 
+/** A field of another type than expected counts as absent (other components use the names too). */
+const field = <T extends v.GenericSchema>(schema: T) => v.fallback(v.optional(schema), undefined);
+const text = field(v.string());
+const num = field(v.number());
+
 /** The fields of a hub log line (pino JSON) the analysis reads; any others are ignored. */
 const LogRecordSchema = v.looseObject({
-  level: v.optional(v.number()),
-  time: v.optional(v.union([v.string(), v.number()])),
-  msg: v.optional(v.string()),
-  component: v.optional(v.string()),
+  level: num,
+  time: field(v.union([v.string(), v.number()])),
+  msg: text,
+  component: text,
   err: v.optional(v.unknown()),
   // The access-log line's fields (component "http", msg "request").
-  method: v.optional(v.string()),
-  route: v.optional(v.string()),
-  path: v.optional(v.string()),
-  status: v.optional(v.number()),
-  durationMs: v.optional(v.number()),
-  requestId: v.optional(v.string()),
-  keyId: v.optional(v.nullable(v.string())),
-  client: v.optional(v.string()),
-  projection: v.optional(v.string()),
-  reason: v.optional(v.string()),
+  method: text,
+  route: text,
+  path: text,
+  status: num,
+  durationMs: num,
+  requestId: text,
+  keyId: field(v.nullable(v.string())),
+  client: text,
+  projection: text,
+  reason: text,
 });
 export type LogRecord = v.InferOutput<typeof LogRecordSchema>;
 
