@@ -73,16 +73,17 @@ export function logAggregate(opts: LogAggregateOptions) {
     }
     if (r.durationMs !== undefined) route.latency.record(r.durationMs);
     if (status >= 500) route.serverErrors++;
-    if (r.durationMs !== undefined)
-      slowest.add({
+    const durationMs = r.durationMs;
+    if (durationMs !== undefined)
+      slowest.add(durationMs, () => ({
         ...(time !== undefined && { time: new Date(time).toISOString() }),
         ...(r.method !== undefined && { method: r.method }),
         ...(r.route !== undefined && { route: r.route }),
         ...(r.path !== undefined && { path: r.path }),
         status,
-        durationMs: r.durationMs,
+        durationMs,
         ...(r.requestId !== undefined && { requestId: r.requestId }),
-      });
+      }));
     if (status === 401 || status === 403 || status === 429) {
       securityByStatus[status]++;
       const keyId = r.keyId ?? null;
