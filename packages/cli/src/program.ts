@@ -4,7 +4,9 @@ import { devCommand } from "./commands/dev.ts";
 import { deviceCommand } from "./commands/device.ts";
 import { devicesCommand } from "./commands/devices.ts";
 import { docsCommand } from "./commands/docs.ts";
+import { healthCommand } from "./commands/health-watch.ts";
 import { keysCommand } from "./commands/keys.ts";
+import { logsCommand } from "./commands/logs.ts";
 import { migrateCommand } from "./commands/migrate.ts";
 import { projectionsCommand } from "./commands/projections.ts";
 import { replayCommand } from "./commands/replay.ts";
@@ -50,6 +52,8 @@ Getting started:
   program.addCommand(backupCommand());
   program.addCommand(restoreCommand());
   program.addCommand(simulateCommand());
+  program.addCommand(healthCommand());
+  program.addCommand(logsCommand());
   program.addCommand(docsCommand());
   return applyHelpStyle(program);
 }
