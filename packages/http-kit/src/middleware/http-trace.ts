@@ -22,7 +22,9 @@ const headerGetter = {
   keys: (h: Headers) => [...h.keys()],
 };
 
-const tracer = trace.getTracer("@uaip/http-kit");
+// Looked up per use, not once: a provider registered later (or again, in tests and the
+// benchmark) is the one that records.
+const tracer = () => trace.getTracer("@uaip/http-kit");
 
 /**
  * One server span and one access-log line per request. The span (`HTTP GET
@@ -43,7 +45,7 @@ export function httpTrace(options: HttpTraceOptions = {}): MiddlewareHandler<Rou
     const started = performance.now();
     const method = c.req.method;
     const parent = propagation.extract(context.active(), c.req.raw.headers, headerGetter);
-    await tracer.startActiveSpan(
+    await tracer().startActiveSpan(
       `HTTP ${method}`,
       {
         kind: SpanKind.SERVER,
