@@ -1,9 +1,9 @@
 import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
-import { headers, type NatsConnection } from "@nats-io/transport-node";
-import { isSpanContextValid, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { DeviceEvent, Subjects } from "@uaip/events";
 import { hubMsgIds } from "./hub-msg-id.ts";
-import { appendSpanName, injectTraceContext } from "./nats-trace-headers.ts";
+import { appendSpanName, traceHeaders } from "./nats-trace-headers.ts";
 
 // Looked up per use, not once: a provider registered later (or again, in tests and the
 // benchmark) is the one that records.
@@ -63,9 +63,7 @@ export async function appendEvent(
     },
     async (span) => {
       try {
-        // No span (tracing off): no headers object either.
-        const h = isSpanContextValid(span.spanContext()) ? headers() : undefined;
-        if (h) injectTraceContext(h);
+        const h = traceHeaders();
         const ack = await to.js.publish(subject, JSON.stringify(event), {
           msgID: msgId(event.id),
           ...(h ? { headers: h } : {}),

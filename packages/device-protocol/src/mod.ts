@@ -14,5 +14,7 @@ export {
   appendSpanName,
   extractTraceContext,
   injectTraceContext,
+  traceContextOf,
+  traceHeaders,
   tracingRegistered,
 } from "./nats-trace-headers.ts";

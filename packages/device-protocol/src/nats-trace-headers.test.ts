@@ -46,5 +46,9 @@ describe("nats trace headers", () => {
     expect(appendSpanName("uaip.device.d1.registered.operator")).toBe(
       "append uaip.device.*.registered.operator",
     );
+    expect(appendSpanName("uaip.command.d1.c-9.completed.hub")).toBe(
+      "append uaip.command.*.*.completed.hub",
+    );
+    expect(appendSpanName("uaip.telemetry.d1")).toBe("append uaip.telemetry.*");
   });
 });

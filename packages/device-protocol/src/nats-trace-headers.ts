@@ -1,7 +1,8 @@
-import type { MsgHdrs } from "@nats-io/transport-node";
+import { headers, type MsgHdrs } from "@nats-io/transport-node";
 import {
   type Context,
   context,
+  isSpanContextValid,
   ProxyTracerProvider,
   propagation,
   type TextMapGetter,
@@ -32,6 +33,22 @@ export function injectTraceContext(h: MsgHdrs, ctx: Context = context.active()):
 }
 
 /**
+ * New NATS headers holding the active span's trace context, or undefined when no span is
+ * active (tracing off): a message then goes without a headers object at all.
+ *
+ * @example
+ * const h = traceHeaders();
+ * await nc.request(subject, body, { timeout, ...(h ? { headers: h } : {}) });
+ */
+export function traceHeaders(): MsgHdrs | undefined {
+  const span = trace.getActiveSpan();
+  if (!span || !isSpanContextValid(span.spanContext())) return undefined;
+  const h = headers();
+  injectTraceContext(h);
+  return h;
+}
+
+/**
  * The context a message's headers carry (its `traceparent` as the remote parent), on top of
  * `base`; `base` itself when they carry none.
  *
@@ -44,6 +61,18 @@ export function extractTraceContext(
   base: Context = context.active(),
 ): Context {
   return propagation.extract(base, h, getter);
+}
+
+/**
+ * The context of a stored `traceparent` (an event's, as decoded from its headers) as the
+ * remote parent, on top of the active context; the active context when there is none.
+ *
+ * @example
+ * context.with(traceContextOf(recorded.traceparent), () => deliver(command));
+ */
+export function traceContextOf(traceparent: string | undefined): Context {
+  const base = context.active();
+  return traceparent ? propagation.extract(base, { traceparent }) : base;
 }
 
 /**
@@ -60,10 +89,12 @@ export function tracingRegistered(): boolean {
 
 /**
  * A span name for an append that groups by event, not by device: the subject with its
- * device id as `*` (`append uaip.device.*.status`).
+ * device id (and a command's id) as `*` (`append uaip.device.*.status`,
+ * `append uaip.command.*.*.completed`).
  */
 export function appendSpanName(subject: string): string {
   const tokens = subject.split(".");
   if (tokens.length > 2) tokens[2] = "*";
+  if (tokens[1] === "command" && tokens.length > 3) tokens[3] = "*";
   return `append ${tokens.join(".")}`;
 }

@@ -109,4 +109,66 @@ describe("traces", () => {
         `linked from trace ${batch.traceId}:\n${renderTrace(receiver.spans, batch.traceId)}`,
     );
   });
+
+  it("trace - a command: HTTP → dispatcher delivery → device SDK handling → outcome event → projector batch (a link)", async () => {
+    const res = await post("/api/v1/devices", {
+      id: "traced-2",
+      name: "Traced switch",
+      type: "smart-plug",
+      capabilities: ["set_power"],
+    });
+    expect(res.status).toBe(201);
+    device = await connectDevice({
+      servers: t.config.nats.servers,
+      namespace: t.namespace,
+      deviceId: "traced-2",
+      heartbeatMs: 0,
+      outcomeSafetyMs: 50,
+    });
+    device.onCommand("set_power", (p) => ({ on: p.on }));
+    const issued = await waitFor(
+      async () => {
+        const r = await post("/api/v1/devices/traced-2/commands", {
+          name: "set_power",
+          params: { on: true },
+        });
+        return r.status === 202 ? r : undefined;
+      },
+      20_000,
+      "the command accepted",
+    );
+    expect(issued.status).toBe(202);
+    const [http] = await spansWhere(
+      "the request's span",
+      (s) => s.name === "HTTP POST /api/v1/devices/:id/commands",
+    );
+    const inTrace = (name: string) => (s: ReceivedSpan) =>
+      s.traceId === http!.traceId && s.name === name;
+    const [append] = await spansWhere(
+      "the issued append",
+      inTrace(`append ${t.namespace}.command.*.*.issued.operator`),
+    );
+    expect(parentOf(append!)?.spanId).toBe(http!.spanId);
+    const [dispatch] = await spansWhere("the delivery", inTrace("dispatch command"));
+    expect(parentOf(dispatch!)?.spanId).toBe(append!.spanId);
+    expect(dispatch!.attributes).toMatchObject({
+      "uaip.command.name": "set_power",
+      "uaip.delivery.result": "completed",
+    });
+    const [handled] = await spansWhere(
+      "the device's handling",
+      inTrace("handle command set_power"),
+    );
+    expect(parentOf(handled!)?.spanId).toBe(dispatch!.spanId);
+    const [outcome] = await spansWhere(
+      "the device's outcome event",
+      inTrace(`append ${t.namespace}.command.*.*.completed`),
+    );
+    expect(parentOf(outcome!)?.spanId).toBe(handled!.spanId);
+    const { batch } = await batchesLinkedTo(outcome!, "commands");
+    console.log(
+      `trace ${http!.traceId}:\n${renderTrace(receiver.spans, http!.traceId)}\n` +
+        `linked from trace ${batch.traceId}:\n${renderTrace(receiver.spans, batch.traceId)}`,
+    );
+  });
 });
