@@ -5,7 +5,8 @@ import type { DeviceEvent } from "@uaip/events";
 
 /**
  * A producer span for one publish (`append uaip.device.*.status`), its context written into
- * the message's headers, ended by the publisher when JetStream acks or refuses the event.
+ * the message's headers when it is sampled, ended by the publisher when JetStream acks or
+ * refuses the event.
  * Undefined when the application has no tracing on: the hot path then builds nothing.
  */
 export function startPublishSpan(
@@ -24,7 +25,9 @@ export function startPublishSpan(
       "uaip.device.id": event.deviceId,
     },
   });
-  injectTraceContext(h, trace.setSpan(context.active(), span));
+  // An unsampled publish goes without trace headers: nothing downstream would record it, and
+  // the hot path saves formatting and sending them.
+  if (span.isRecording()) injectTraceContext(h, trace.setSpan(context.active(), span));
   return span;
 }
 

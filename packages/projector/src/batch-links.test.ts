@@ -15,14 +15,14 @@ describe("batchLinks", () => {
     expect(dropped).toBe(0);
     expect(links.map((l) => l.context)).toEqual([
       {
-        traceId: "a".repeat(31) + "1",
-        spanId: "b".repeat(15) + "1",
+        traceId: `${"a".repeat(31)}1`,
+        spanId: `${"b".repeat(15)}1`,
         traceFlags: 1,
         isRemote: true,
       },
       {
-        traceId: "a".repeat(31) + "2",
-        spanId: "b".repeat(15) + "2",
+        traceId: `${"a".repeat(31)}2`,
+        spanId: `${"b".repeat(15)}2`,
         traceFlags: 0,
         isRemote: true,
       },
