@@ -26,6 +26,10 @@ const parts: Record<string, { script: string; quick: string[] }> = {
   history: { script: "history.ts", quick: ["--events", "20000"] },
   e2e: { script: "e2e.ts", quick: ["--devices", "200", "--rate", "2000", "--seconds", "5"] },
   peer: { script: "peer.ts", quick: ["--devices", "500"] },
+  tracing: {
+    script: "tracing.ts",
+    quick: ["--devices", "500", "--duration", "2", "--events", "5000", "--rounds", "1"],
+  },
 };
 
 const { values } = parseArgs({ options: { only: { type: "string" }, quick: { type: "boolean" } } });

@@ -1,4 +1,11 @@
-import { mountRoutes, openApiDocument, type Route, type RouteEnv, urlGuard } from "@uaip/http-kit";
+import {
+  httpTrace,
+  mountRoutes,
+  openApiDocument,
+  type Route,
+  type RouteEnv,
+  urlGuard,
+} from "@uaip/http-kit";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
@@ -70,6 +77,12 @@ export function createApp(deps: ApiDeps): Hono<RouteEnv> {
 
   const app = new Hono<RouteEnv>();
   app.use(requestId());
+  app.use(
+    httpTrace({
+      log: deps.logger.child({ component: "http" }),
+      trustedProxies: s.options.trustedProxies,
+    }),
+  );
   app.use(httpMetrics());
   app.use(urlGuard());
   if (s.options.corsOrigins.length > 0) {

@@ -5,6 +5,14 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
+/** A failure the command already logged (as JSON, with its cause chain): exit 1, nothing more said. */
+export class LoggedError extends Error {
+  override readonly name = "LoggedError";
+  constructor(cause: unknown) {
+    super((cause as Error)?.message ?? String(cause), { cause });
+  }
+}
+
 export interface CliContext {
   readonly config: HubConfig;
   readonly logger: Logger;
@@ -33,6 +41,10 @@ export async function run(body: () => Promise<unknown>): Promise<void> {
     const code = await body();
     process.exitCode = typeof code === "number" ? code : 0;
   } catch (err) {
+    if (err instanceof LoggedError) {
+      process.exitCode = 1;
+      return;
+    }
     if (err instanceof ConfigError || err instanceof UsageError) {
       process.stderr.write(`uaip: ${err.message}\n`);
       process.exitCode = 2;

@@ -1,7 +1,13 @@
 import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { DeviceEvent, Subjects } from "@uaip/events";
 import { hubMsgIds } from "./hub-msg-id.ts";
+import { appendSpanName, traceHeaders } from "./nats-trace-headers.ts";
+
+// Looked up per use, not once: a provider registered later (or again, in tests and the
+// benchmark) is the one that records.
+const tracer = () => trace.getTracer("@uaip/device-protocol");
 
 /** Where the hub appends: its connection (which keys the cached secret), JetStream, the namespace's subjects. */
 export interface AppendTarget {
@@ -28,7 +34,9 @@ export class NotAHubEventError extends Error {
  * Appends an event the hub writes (an operator's or its own) to its stream, on its origin's
  * subject (`….operator` or `….hub`, which no device may publish on), with a msg id derived
  * from its id and the hub's secret (see hub-msg-id.ts): a retry by any hub process is
- * stored once, and nothing a device publishes can be taken for it.
+ * stored once, and nothing a device publishes can be taken for it. Traced: a producer span
+ * (`append uaip.device.*.status`) whose W3C context rides in the message's headers, so the
+ * projectors link their batch to it.
  *
  * @example
  * const ack = await appendEvent({ nc, js, subjects: subjects(ns) }, createEvent("command.expired", id, { commandId }, { source: "hub" }));
@@ -40,13 +48,42 @@ export async function appendEvent(
 ): Promise<PubAck> {
   if (event.source === "device") throw new NotAHubEventError(event.id);
   const msgId = await hubMsgIds(to.nc, to.js, to.subjects.namespace);
-  return to.js.publish(to.subjects.forEvent(event), JSON.stringify(event), {
-    msgID: msgId(event.id),
-    ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
-    ...(opts.expectLastSubjectSequence !== undefined
-      ? { expect: { lastSubjectSequence: opts.expectLastSubjectSequence } }
-      : {}),
-  });
+  const subject = to.subjects.forEvent(event);
+  return tracer().startActiveSpan(
+    appendSpanName(subject),
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        "messaging.system": "nats",
+        "messaging.destination.name": subject,
+        "uaip.event.type": event.type,
+        "uaip.event.id": event.id,
+        "uaip.device.id": event.deviceId,
+      },
+    },
+    async (span) => {
+      try {
+        const h = traceHeaders();
+        const ack = await to.js.publish(subject, JSON.stringify(event), {
+          msgID: msgId(event.id),
+          ...(h ? { headers: h } : {}),
+          ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
+          ...(opts.expectLastSubjectSequence !== undefined
+            ? { expect: { lastSubjectSequence: opts.expectLastSubjectSequence } }
+            : {}),
+        });
+        span.setAttributes({ "uaip.stream": ack.stream, "uaip.stream.sequence": ack.seq });
+        if (ack.duplicate) span.setAttribute("uaip.duplicate", true);
+        return ack;
+      } catch (err) {
+        span.recordException(err as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 /** JetStream's "wrong last sequence": an `expect` on the subject did not hold. */

@@ -10,3 +10,11 @@ export { CommandReplySchema, CommandRequestSchema, commandEventId } from "./comm
 export { deviceSubjects, presenceFilters } from "./device-subjects.ts";
 export type { HubMsgIds } from "./hub-msg-id.ts";
 export { hubMsgId, hubMsgIds, hubSecretBucket, loadHubSecret } from "./hub-msg-id.ts";
+export {
+  appendSpanName,
+  extractTraceContext,
+  injectTraceContext,
+  traceContextOf,
+  traceHeaders,
+  tracingRegistered,
+} from "./nats-trace-headers.ts";

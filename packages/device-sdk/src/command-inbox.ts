@@ -1,5 +1,12 @@
 import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
-import { type CommandReply, CommandRequestSchema, deviceSubjects } from "@uaip/device-protocol";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import {
+  type CommandReply,
+  CommandRequestSchema,
+  deviceSubjects,
+  extractTraceContext,
+  tracingRegistered,
+} from "@uaip/device-protocol";
 import { describeIssues, fieldIssues, JsonValueSchema, printable } from "@uaip/events";
 import * as v from "valibot";
 import { SeenCommands } from "./seen-commands.ts";
@@ -58,6 +65,10 @@ const encoder = new TextEncoder();
  * "accepted" and its outcome published when it ends. Either way the device also publishes
  * the outcome itself (an inline one `outcomeSafetyMs` later), so it reaches the log even if
  * the dispatcher that received the reply dies before appending it.
+ *
+ * With tracing on in the application (an OpenTelemetry SDK registered), a command is handled
+ * inside a span (`handle command set_power`) continuing the dispatcher's trace from the
+ * request's headers; the outcome published from inside it carries that trace on.
  */
 export class CommandInbox {
   readonly #handlers = new Map<string, CommandHandler>();
@@ -152,7 +163,7 @@ export class CommandInbox {
       expiresAt: new Date(req.expiresAt),
       attempt: req.attempt,
     };
-    const run = runHandler(handler, req.params, context).then((outcome) => {
+    const finish = (outcome: CommandOutcome) => {
       record.outcome = outcome;
       clearTimeout(timer);
       if (replied) {
@@ -166,10 +177,50 @@ export class CommandInbox {
       }, this.#opts.outcomeSafetyMs);
       safety.unref();
       this.#safety.set(req.commandId, { timer: safety, outcome });
+    };
+    // The outcome is published inside the handling span, so it carries the trace on.
+    const run = traced(msg, req.name, context, async () => {
+      const outcome = await runHandler(handler, req.params, context);
+      finish(outcome);
+      return outcome;
     });
     this.#running.add(run);
     void run.finally(() => this.#running.delete(run));
   }
+}
+
+/** Runs `fn` in a span continuing the request's trace, when the application traces. */
+function traced(
+  msg: Msg,
+  name: string,
+  command: CommandContext,
+  fn: () => Promise<CommandOutcome>,
+): Promise<CommandOutcome> {
+  if (!tracingRegistered()) return fn();
+  return trace.getTracer("@uaip/device-sdk").startActiveSpan(
+    `handle command ${name}`,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        "uaip.command.id": command.commandId,
+        "uaip.command.name": name,
+        "uaip.command.attempt": command.attempt,
+      },
+    },
+    extractTraceContext(msg.headers),
+    async (span) => {
+      try {
+        const outcome = await fn();
+        span.setAttribute("uaip.command.outcome", outcome.status);
+        if (outcome.status === "failed") {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error.message });
+        }
+        return outcome;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 async function runHandler(

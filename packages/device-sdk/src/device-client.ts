@@ -17,6 +17,7 @@ import {
 import { isPublishRejected } from "./errors.ts";
 import { EventPublisher } from "./event-publisher.ts";
 import type { BatchResult, OutgoingEvent, StoredAck } from "./publish-results.ts";
+import { startPublishSpan } from "./publish-span.ts";
 
 /** What `register` declares: the `device.registered` data. */
 export type DeviceRegistration = EventInput<"device.registered">;
@@ -238,7 +239,8 @@ export class DeviceClient implements AsyncDisposable {
     // Always the device's own subject: a device cannot append as the hub (its permissions do
     // not allow the hub's subjects, and the decoder refuses a body claiming otherwise).
     const subject = this.#subjects.forEvent({ ...event, source: "device" });
-    return { subject, body: JSON.stringify(event), headers: h };
+    const span = startPublishSpan(subject, event, h);
+    return { subject, body: JSON.stringify(event), headers: h, ...(span ? { span } : {}) };
   }
 
   #publishOutcome(commandId: string, outcome: CommandOutcome): void {

@@ -7,6 +7,7 @@ import {
   type PublisherOptions,
   type StoredAck,
 } from "./publish-results.ts";
+import { endPublishSpan } from "./publish-span.ts";
 
 interface Batch {
   /** Enqueued and not yet settled. */
@@ -28,6 +29,12 @@ interface Entry extends OutgoingEvent {
 }
 
 const NO_RESPONDERS_BACKOFF_MS = 500;
+
+/** The stream sequence in a JetStream ack's text (traced publishes only: no JSON parse). */
+function seqOf(ack: string): number | undefined {
+  const m = /"seq":(\d+)/.exec(ack);
+  return m ? Number(m[1]) : undefined;
+}
 
 /**
  * Stores events in JetStream in the order they are given, with at most `window` in flight.
@@ -217,6 +224,7 @@ export class EventPublisher {
     } else {
       this.#stored++;
       const duplicate = text.includes('"duplicate"');
+      if (e.span) endPublishSpan(e.span, { seq: seqOf(text) });
       if (e.batch) {
         if (duplicate) e.batch.duplicates++;
         else e.batch.stored++;
@@ -230,6 +238,7 @@ export class EventPublisher {
   }
 
   #fail(e: Entry, err: Error): void {
+    if (e.span) endPublishSpan(e.span, { error: err });
     if (e.batch) {
       e.batch.failed.push({ index: e.index ?? -1, error: err });
       this.#settleBatch(e.batch);

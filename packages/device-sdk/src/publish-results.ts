@@ -1,4 +1,5 @@
 import type { MsgHdrs } from "@nats-io/transport-node";
+import type { Span } from "@opentelemetry/api";
 import { PublishRejectedError } from "./errors.ts";
 
 // What goes into the event publisher and what comes out of it.
@@ -19,6 +20,8 @@ export interface OutgoingEvent {
   readonly subject: string;
   readonly body: string;
   readonly headers: MsgHdrs;
+  /** The publish's span, when the application traces (see startPublishSpan). */
+  readonly span?: Span;
 }
 
 /** Where JetStream stored an event; `duplicate` when an earlier send of it already was. */

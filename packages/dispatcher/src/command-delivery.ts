@@ -1,9 +1,11 @@
 import type { NatsConnection } from "@nats-io/transport-node";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import {
   type CommandReply,
   CommandReplySchema,
   type CommandRequest,
   deviceSubjects,
+  traceHeaders,
 } from "@uaip/device-protocol";
 import { describeIssues, fieldIssues, printable } from "@uaip/events";
 import * as v from "valibot";
@@ -22,8 +24,47 @@ export type DeliveryResult =
  * A reply that is not a valid CommandReply — or holds what the log cannot store, such as a
  * U+0000 in its result — counts as a rejection naming the field, so a confused device fails
  * its command rather than receiving it forever.
+ *
+ * Traced: a client span (`dispatch command`, child of the active context: the session puts
+ * the command's issuing trace there) whose W3C context rides in the request's headers, so
+ * the device SDK continues it while it handles the command.
  */
-export async function deliverCommand(
+export function deliverCommand(
+  nc: NatsConnection,
+  namespace: string,
+  command: OpenCommand,
+  attempt: number,
+  timeoutMs: number,
+): Promise<DeliveryResult> {
+  return trace.getTracer("@uaip/dispatcher").startActiveSpan(
+    "dispatch command",
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        "uaip.command.id": command.commandId,
+        "uaip.command.name": command.name,
+        "uaip.device.id": command.deviceId,
+        "uaip.command.attempt": attempt,
+      },
+    },
+    async (span) => {
+      try {
+        const result = await deliverOnce(nc, namespace, command, attempt, timeoutMs);
+        span.setAttribute(
+          "uaip.delivery.result",
+          result.kind === "answered" ? result.reply.status : result.kind,
+        );
+        if (result.kind === "no-answer")
+          span.setStatus({ code: SpanStatusCode.ERROR, message: result.reason });
+        return result;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+async function deliverOnce(
   nc: NatsConnection,
   namespace: string,
   command: OpenCommand,
@@ -39,10 +80,11 @@ export async function deliverCommand(
   };
   let reply: unknown;
   try {
+    const h = traceHeaders();
     const msg = await nc.request(
       deviceSubjects(namespace, command.deviceId).inbox,
       JSON.stringify(request),
-      { timeout: timeoutMs },
+      { timeout: timeoutMs, ...(h ? { headers: h } : {}) },
     );
     reply = msg.json();
   } catch (err) {

@@ -68,9 +68,9 @@ export class DispatchScheduler {
     for (const c of this.#open.load(rows)) this.#track(c);
   }
 
-  /** Folds one event of the commands stream. */
-  apply(event: DeviceEvent): void {
-    const change = this.#open.apply(event);
+  /** Folds one event of the commands stream (with the traceparent it was stored with). */
+  apply(event: DeviceEvent, traceparent?: string): void {
+    const change = this.#open.apply(event, traceparent);
     if (change.kind === "opened") this.#track(change.command);
     else if (change.kind === "closed") this.#closed(change.command, change.state);
   }

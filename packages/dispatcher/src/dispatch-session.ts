@@ -1,6 +1,7 @@
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { appendEvent, jetStreamErrorCode } from "@uaip/device-protocol";
+import { context } from "@opentelemetry/api";
+import { appendEvent, jetStreamErrorCode, traceContextOf } from "@uaip/device-protocol";
 import { type DeviceEvent, streamName, subjects } from "@uaip/events";
 import { readLog } from "@uaip/log-reader";
 import { type Db, type Logger, retryWithBackoff } from "@uaip/platform";
@@ -86,17 +87,21 @@ export async function runDispatchSession(
         return;
       case "send":
         inFlightGauge.inc();
-        deliverCommand(d.nc, d.namespace, e.command, e.attempt, policy.requestTimeoutMs).then(
-          (result) => {
-            inFlightGauge.dec();
-            const label = result.kind === "answered" ? result.reply.status : result.kind;
-            deliveryAttempts.inc({ result: label });
-            e.done({ ok: true, value: result });
-          },
-          (error) => {
-            inFlightGauge.dec();
-            e.done({ ok: false, error });
-          },
+        // In the trace of the request that issued the command: the delivery's span and the
+        // appends that follow from its answer (delivered, acknowledged, the outcome).
+        context.with(traceContextOf(e.command.traceparent), () =>
+          deliverCommand(d.nc, d.namespace, e.command, e.attempt, policy.requestTimeoutMs).then(
+            (result) => {
+              inFlightGauge.dec();
+              const label = result.kind === "answered" ? result.reply.status : result.kind;
+              deliveryAttempts.inc({ result: label });
+              e.done({ ok: true, value: result });
+            },
+            (error) => {
+              inFlightGauge.dec();
+              e.done({ ok: false, error });
+            },
+          ),
         );
         return;
       case "append":
@@ -163,7 +168,7 @@ export async function runDispatchSession(
     if (snapshot.position >= last) goLive();
     for await (const { raw, decoded } of log) {
       if (signal.aborted) break;
-      if (decoded.ok) scheduler.apply(decoded.value.event);
+      if (decoded.ok) scheduler.apply(decoded.value.event, decoded.value.traceparent);
       openCommandsGauge.set(scheduler.openCount);
       if (raw.seq >= last) goLive();
     }

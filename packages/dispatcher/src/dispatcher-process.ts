@@ -4,16 +4,29 @@
  *   node --import tsx packages/dispatcher/src/dispatcher-process.ts
  *
  * Configured like the hub (NATS_URL, DATABASE_URL, UAIP_NAMESPACE, LOG_LEVEL,
- * DISPATCHER_*, PRESENCE_TIMEOUT_MS, …). The failover tests run it as a child process;
+ * DISPATCHER_*, PRESENCE_TIMEOUT_MS, OTEL_*, …). The failover tests run it as a child process;
  * `uaip start --only dispatcher` does the same inside the hub.
  */
-import { connectNats, createDatabase, createLogger, loadConfig } from "@uaip/platform";
+import { connectNats, createDatabase, createLogger, type Logger, loadConfig } from "@uaip/platform";
+import { startTracing } from "@uaip/telemetry";
 import { startDispatcher } from "./start-dispatcher.ts";
+
+// Until the config names a level, failures still go out as JSON lines.
+let logger: Logger = createLogger("info", "uaip-dispatcher");
+const crash = (msg: string) => (err: unknown) => {
+  logger.fatal({ err }, msg);
+  process.exit(1);
+};
+process.on("uncaughtException", crash("uncaught exception"));
+process.on("unhandledRejection", crash("unhandled rejection"));
 
 try {
   const config = loadConfig(process.env);
   const settings = config.dispatcher;
-  const logger = createLogger(config.logLevel, "uaip-dispatcher");
+  logger = createLogger(config.logLevel, "uaip-dispatcher");
+  await using _tracing = startTracing(config.tracing, logger, {
+    defaultServiceName: "uaip-dispatcher",
+  });
   const nc = await connectNats(config.nats, "uaip-dispatcher");
   const db = createDatabase(config.databaseUrl, {
     namespace: config.namespace,
@@ -33,6 +46,6 @@ try {
   await nc.drain();
   await db.destroy();
 } catch (err) {
-  process.stderr.write(`uaip-dispatcher: ${(err as Error).message}\n`);
+  logger.fatal({ err }, "dispatcher failed");
   process.exitCode = 1;
 }

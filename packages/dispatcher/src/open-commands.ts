@@ -12,6 +12,8 @@ export interface OpenCommand {
   attempts: number;
   /** Whether the device has it (delivered or acknowledged): it is not delivered again. */
   handedOver: boolean;
+  /** The W3C traceparent its `command.issued` was appended under: deliveries continue that trace. */
+  readonly traceparent?: string;
 }
 
 /** What an event did to the set. */
@@ -64,7 +66,8 @@ export class OpenCommands {
     return added;
   }
 
-  apply(event: DeviceEvent): OpenCommandChange {
+  /** Folds one event; `traceparent`, the one it was stored with, is kept on an opened command. */
+  apply(event: DeviceEvent, traceparent?: string): OpenCommandChange {
     switch (event.type) {
       case "command.issued": {
         if (this.#byId.has(event.data.commandId)) return { kind: "ignored" };
@@ -76,6 +79,7 @@ export class OpenCommands {
           expiresAt: Date.parse(event.data.expiresAt),
           attempts: 0,
           handedOver: false,
+          ...(traceparent ? { traceparent } : {}),
         };
         this.#byId.set(command.commandId, command);
         return { kind: "opened", command };

@@ -4,6 +4,7 @@ import {
   JetStreamApiError,
   type StreamInfo,
 } from "@nats-io/jetstream";
+import { type Span, SpanStatusCode, trace } from "@opentelemetry/api";
 import { streamName, subjects } from "@uaip/events";
 import { type LogEnd, type LogRead, type LogStart, readLog } from "@uaip/log-reader";
 import { ReplayQueryError } from "./errors.ts";
@@ -65,7 +66,8 @@ export async function streamInfoOr400(
  * Opens a replay of the log with readLog (an ordered consumer, one subject filter); what
  * the subject cannot express is filtered here. Records come as the caller
  * pulls them, a batch at a time, so memory stays flat over any range. Without `follow` the
- * replay ends at the stream's end as it was when the replay opened.
+ * replay ends at the stream's end as it was when the replay opened. One span (`replay
+ * devices`) from opening to the last record, with the counts read and kept.
  *
  * @example
  * const replay = await openReplay({ js, jsm, namespace: "uaip" }, { device: "thermo-*", since: hoursAgo(6) });
@@ -78,24 +80,39 @@ export async function openReplay(
 ): Promise<Replay> {
   const names = opts.names ?? cliFieldNames;
   const kind = replayStreamKind(query, deps.namespace, names);
-  const info = await streamInfoOr400(deps, streamName(deps.namespace, kind), names.stream);
-  const plan = planReplay(
-    query,
-    deps.namespace,
-    { firstSeq: info.state.first_seq, lastSeq: info.state.last_seq },
-    names,
-  );
-  const log = await readLog(deps.js, deps.jsm, {
-    namespace: deps.namespace,
-    stream: kind,
-    filter: plan.filterSubject,
-    from: logStart(plan.start),
-    to: logEnd(plan, info.state.last_seq),
-    batch: opts.batch ?? 512,
-    ...(opts.signal ? { signal: opts.signal } : {}),
+  const span = trace.getTracer("@uaip/history").startSpan(`replay ${kind}`, {
+    attributes: { "uaip.stream": streamName(deps.namespace, kind) },
   });
-  const total = Math.min(log.total, plan.limit ?? Number.POSITIVE_INFINITY);
-  return { plan, total, records: readRecords(log, plan, deps.namespace) };
+  try {
+    const info = await streamInfoOr400(deps, streamName(deps.namespace, kind), names.stream);
+    const plan = planReplay(
+      query,
+      deps.namespace,
+      { firstSeq: info.state.first_seq, lastSeq: info.state.last_seq },
+      names,
+    );
+    const log = await readLog(deps.js, deps.jsm, {
+      namespace: deps.namespace,
+      stream: kind,
+      filter: plan.filterSubject,
+      from: logStart(plan.start),
+      to: logEnd(plan, info.state.last_seq),
+      batch: opts.batch ?? 512,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    const total = Math.min(log.total, plan.limit ?? Number.POSITIVE_INFINITY);
+    span.setAttributes({
+      "uaip.replay.filter": plan.filterSubject,
+      "uaip.replay.total": total,
+      "uaip.replay.follow": plan.follow,
+    });
+    return { plan, total, records: readRecords(log, plan, deps.namespace, span) };
+  } catch (err) {
+    span.recordException(err as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+    span.end();
+    throw err;
+  }
 }
 
 function logStart(start: ReplayStart): LogStart | undefined {
@@ -126,11 +143,14 @@ async function* readRecords(
   log: LogRead,
   plan: ReplayPlan,
   namespace: string,
+  span: Span,
 ): AsyncGenerator<ReplayRecord> {
   const s = subjects(namespace);
   let count = 0;
+  let read = 0;
   try {
     for await (const { raw, decoded } of log) {
+      read++;
       if (plan.until && raw.storedAt > plan.until) return;
       const wanted =
         (!plan.since || raw.storedAt >= plan.since) &&
@@ -141,6 +161,8 @@ async function* readRecords(
       if (plan.limit !== undefined && count >= plan.limit) return;
     }
   } finally {
+    span.setAttributes({ "uaip.replay.read": read, "uaip.replay.records": count });
+    span.end();
     await log.close();
   }
 }

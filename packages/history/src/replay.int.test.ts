@@ -5,6 +5,7 @@ import {
   type StreamKind,
   streamName,
 } from "@uaip/events";
+import { recordSpans } from "@uaip/telemetry/testing";
 import { createTestHub, publishAll, sampleEvents, type TestHub } from "@uaip/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isReplayQueryError } from "./errors.ts";
@@ -160,5 +161,21 @@ describe("replay", () => {
     for (const e of sampleEvents("live", 2, 2)) await t.publish(e);
     await reading;
     expect(seen.map((r) => r.event?.deviceId)).toEqual(["live-0", "live-1"]);
+  });
+});
+
+describe("replay span", () => {
+  it("replay - one span from opening to the last record, with the counts read and kept", async () => {
+    await using spans = recordSpans();
+    const replay = await openReplay(t, { device: "r-1" });
+    let n = 0;
+    for await (const _ of replay.records) n++;
+    const [span] = spans.named("replay devices");
+    expect(span?.attributes).toMatchObject({
+      "uaip.replay.total": replay.total,
+      "uaip.replay.records": n,
+      "uaip.replay.follow": false,
+    });
+    expect(n).toBeGreaterThan(0);
   });
 });

@@ -18,6 +18,8 @@ export type { AuthorizeOptions } from "./middleware/authorize.ts";
 export { authorize } from "./middleware/authorize.ts";
 export type { DeadlineOptions } from "./middleware/deadline.ts";
 export { deadline } from "./middleware/deadline.ts";
+export type { AccessLog, HttpTraceOptions } from "./middleware/http-trace.ts";
+export { httpTrace } from "./middleware/http-trace.ts";
 export { noBody } from "./middleware/no-body.ts";
 export type { ProjectionWait, ReadYourWritesOptions } from "./middleware/read-your-writes.ts";
 export { readYourWrites } from "./middleware/read-your-writes.ts";

@@ -78,3 +78,31 @@ export const addresses = v.pipe(
     ),
   ),
 );
+
+/** A URL of one of `protocols`, or empty (the feature it configures is off). */
+export const optionalUrl = (protocols: string[]) =>
+  v.pipe(
+    v.string(),
+    v.check(
+      (s) => s === "" || v.is(url(protocols), s),
+      `must be empty or a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`,
+    ),
+  );
+
+/** The OpenTelemetry sampler names of the standard `OTEL_TRACES_SAMPLER`. */
+export const Samplers = [
+  "always_on",
+  "always_off",
+  "traceidratio",
+  "parentbased_always_on",
+  "parentbased_always_off",
+  "parentbased_traceidratio",
+] as const;
+
+export const samplers = v.picklist(Samplers, `must be one of ${Samplers.join(", ")}`);
+
+export const ratio = v.pipe(
+  v.string(),
+  v.regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, "must be a number from 0 to 1"),
+  v.transform(Number),
+);

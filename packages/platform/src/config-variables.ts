@@ -1,6 +1,16 @@
 import { NamespaceSchema } from "@uaip/events";
 import * as v from "valibot";
-import { addresses, int, natsUrls, onOff, origins, url } from "./config-values.ts";
+import {
+  addresses,
+  int,
+  natsUrls,
+  onOff,
+  optionalUrl,
+  origins,
+  ratio,
+  samplers,
+  url,
+} from "./config-values.ts";
 
 /**
  * Every environment variable a hub process reads: its default, what it is for, and the
@@ -145,5 +155,25 @@ export const configVariables = {
     default: "20",
     schema: int(1, 60_000),
     doc: "Longest a projector waits to fill a batch before applying what it has",
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    default: "",
+    schema: optionalUrl(["http:", "https:"]),
+    doc: "OTLP/HTTP collector that receives the hub's traces (spans go to `<endpoint>/v1/traces`, e.g. Jaeger's `http://jaeger:4318`); empty: tracing off, no SDK started",
+  },
+  OTEL_SERVICE_NAME: {
+    default: "",
+    schema: v.string(),
+    doc: "`service.name` of the spans; empty: the process's own name (`uaip-hub`, `uaip-dispatcher`)",
+  },
+  OTEL_TRACES_SAMPLER: {
+    default: "parentbased_traceidratio",
+    schema: samplers,
+    doc: "Which traces are kept: `always_on`, `always_off`, `traceidratio`, `parentbased_always_on`, `parentbased_always_off`, `parentbased_traceidratio` (parent-based: a request that arrives sampled stays sampled)",
+  },
+  OTEL_TRACES_SAMPLER_ARG: {
+    default: "1",
+    schema: ratio,
+    doc: "The ratio of the `traceidratio` samplers, 0 to 1 (`0.1`: one trace in ten)",
   },
 } as const;

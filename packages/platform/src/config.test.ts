@@ -61,6 +61,10 @@ describe("config", () => {
     ["LOG_LEVEL", "loud", /one of trace/],
     ["PROJECTOR_BATCH_SIZE", "0", /from 1 to 10000/],
     ["UAIP_AUTH", "maybe", /"on" or "off"/],
+    ["OTEL_EXPORTER_OTLP_ENDPOINT", "grpc://jaeger:4317", /empty or a URL starting with http:\/\//],
+    ["OTEL_TRACES_SAMPLER", "sometimes", /one of always_on, always_off, traceidratio/],
+    ["OTEL_TRACES_SAMPLER_ARG", "1.5", /number from 0 to 1/],
+    ["OTEL_TRACES_SAMPLER_ARG", "ten percent", /number from 0 to 1/],
     ["CORS_ORIGINS", "https://a.example/path", /origins without a path/],
   ])("config - a bad %s (%s) fails with one line naming it and the rule", (name, value, rule) => {
     const err = errorOf({ [name]: value });
@@ -74,6 +78,41 @@ describe("config", () => {
     expect(String(configVariables.NATS_PASSWORD.default)).toBe("");
     const table = renderConfigTable();
     for (const name of Object.keys(configVariables)) expect(table).toContain(`\`${name}\``);
+  });
+});
+
+describe("tracing config", () => {
+  it("config - tracing is off unless an endpoint is set, sampling parent-based at ratio 1", () => {
+    expect(loadConfig({}).tracing).toEqual({
+      sampler: "parentbased_traceidratio",
+      samplerRatio: 1,
+    });
+  });
+
+  it.each([
+    "always_on",
+    "always_off",
+    "traceidratio",
+    "parentbased_always_on",
+    "parentbased_always_off",
+    "parentbased_traceidratio",
+  ])("config - the standard sampler %s is accepted", (sampler) => {
+    expect(loadConfig({ OTEL_TRACES_SAMPLER: sampler }).tracing.sampler).toBe(sampler);
+  });
+
+  it("config - the OTEL variables are parsed and typed", () => {
+    const t = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://jaeger:4318",
+      OTEL_SERVICE_NAME: "hub-a",
+      OTEL_TRACES_SAMPLER: "traceidratio",
+      OTEL_TRACES_SAMPLER_ARG: "0.1",
+    }).tracing;
+    expect(t).toEqual({
+      endpoint: "http://jaeger:4318",
+      serviceName: "hub-a",
+      sampler: "traceidratio",
+      samplerRatio: 0.1,
+    });
   });
 });
 

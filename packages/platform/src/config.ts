@@ -55,6 +55,19 @@ export interface HubConfig {
     readonly batchWaitMs: number;
     readonly leaseMs: number;
   };
+  /** OpenTelemetry tracing (the standard `OTEL_*` variables); started by the process's entry point. */
+  readonly tracing: TracingConfig;
+}
+
+/** Where spans go and which are kept; no endpoint: no SDK is started. */
+export interface TracingConfig {
+  /** OTLP/HTTP collector base URL (spans go to `<endpoint>/v1/traces`); absent: tracing off. */
+  readonly endpoint?: string;
+  /** `service.name`; absent: the process names itself. */
+  readonly serviceName?: string;
+  readonly sampler: Parsed["OTEL_TRACES_SAMPLER"];
+  /** The ratio of the `traceidratio` samplers, 0 to 1. */
+  readonly samplerRatio: number;
 }
 
 /** A bad environment: `message` is one line naming the variable and the rule. */
@@ -122,6 +135,12 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
       batchSize: p.PROJECTOR_BATCH_SIZE,
       batchWaitMs: p.PROJECTOR_BATCH_WAIT_MS,
       leaseMs: p.PROJECTOR_LEASE_MS,
+    },
+    tracing: {
+      ...(p.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: p.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+      ...(p.OTEL_SERVICE_NAME ? { serviceName: p.OTEL_SERVICE_NAME } : {}),
+      sampler: p.OTEL_TRACES_SAMPLER,
+      samplerRatio: p.OTEL_TRACES_SAMPLER_ARG,
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Database } from "@uaip/migrations";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import { tracedPool } from "./traced-pool.ts";
 
 // int8 columns hold stream sequences and counts, far below 2^53: read them as numbers.
 const types = {
@@ -26,7 +27,8 @@ export interface DatabaseOptions {
 
 /**
  * A Kysely instance over a pg pool whose unqualified table names resolve to the
- * namespace's schema; `destroy()` it when done.
+ * namespace's schema, each transaction and statement a span (see tracedPool); `destroy()`
+ * it when done.
  *
  * @example
  * const db = createDatabase(config.databaseUrl, { namespace: config.namespace });
@@ -50,7 +52,7 @@ export function createDatabase(url: string, opts: DatabaseOptions): Db {
   // drops it.
   pool.on("error", () => {});
   pool.on("connect", (client) => client.on("error", () => {}));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: tracedPool(pool) }) });
 }
 
 /** The PostgreSQL schema holding a namespace's tables: the namespace itself. */

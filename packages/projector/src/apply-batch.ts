@@ -1,7 +1,9 @@
+import type { Span } from "@opentelemetry/api";
 import type { RawStoredMessage, RecordedEvent } from "@uaip/events";
 import type { LogEntry } from "@uaip/log-reader";
-import { retryWithBackoff } from "@uaip/platform";
+import { packageTracer, retryWithBackoff, withSpan } from "@uaip/platform";
 import { isCheckpointConflict, type RejectedMessage } from "@uaip/projections";
+import { batchLinks, MAX_BATCH_LINKS } from "./batch-links.ts";
 import { publishDeadLetters } from "./dead-letters.ts";
 import { isTransient } from "./errors.ts";
 import { isolatePoison } from "./isolate-poison.ts";
@@ -12,13 +14,20 @@ import { type ProjectorWorker, streamIdField } from "./projector-worker.ts";
  * Applies one batch, retrying while a store is down: the batch stays unacked and is tried
  * again (100·2^attempt ms, at most 5 s). Nothing is lost (the log has it) and nothing is
  * applied twice (the checkpoint did not move). Stops retrying once the worker is stopping.
+ * Each attempt is a span (`projector batch devices`) linked to the spans that appended its
+ * events (at most MAX_BATCH_LINKS), its transaction and statements as children.
  */
 export async function applyBatch(w: ProjectorWorker, batch: readonly LogEntry[]): Promise<void> {
   await retryWithBackoff(
     async () => {
       w.applying = true;
       try {
-        await applyOnce(w, batch);
+        await withSpan(
+          packageTracer("@uaip/projector"),
+          `projector batch ${w.name}`,
+          { attributes: { "uaip.projection": w.name, "uaip.batch.size": batch.length } },
+          (span) => applyOnce(w, batch, span),
+        );
       } finally {
         w.applying = false;
       }
@@ -42,7 +51,11 @@ export async function applyBatch(w: ProjectorWorker, batch: readonly LogEntry[])
  * Commits the entries above the checkpoint (and up to `stopAt`): events applied, poison
  * isolated, rejections dead-lettered and counted; moves the worker's position.
  */
-async function applyOnce(w: ProjectorWorker, batch: readonly LogEntry[]): Promise<void> {
+async function applyOnce(
+  w: ProjectorWorker,
+  batch: readonly LogEntry[],
+  span: Span,
+): Promise<void> {
   const stopAt = w.opts.stopAt ?? Number.POSITIVE_INFINITY;
   const fresh = batch.filter((e) => e.raw.seq > w.position && e.raw.seq <= stopAt);
   const last = fresh[fresh.length - 1];
@@ -57,6 +70,17 @@ async function applyOnce(w: ProjectorWorker, batch: readonly LogEntry[]): Promis
     else rejected.push({ ...raw, rejection: decoded.rejection });
   }
   const to = last.raw.seq;
+  if (span.isRecording()) {
+    const { links, dropped } = batchLinks(events, MAX_BATCH_LINKS);
+    span.addLinks(links);
+    span.setAttributes({
+      "uaip.batch.from_seq": fresh[0]!.raw.seq,
+      "uaip.batch.to_seq": to,
+      "uaip.batch.events": events.length,
+      "uaip.batch.rejected": rejected.length,
+      "uaip.batch.links_dropped": dropped,
+    });
+  }
   const unfoldable = await isolatePoison({
     events,
     rejected,

@@ -1,5 +1,6 @@
 import { createEvent, type DeviceEvent } from "@uaip/events";
 import { commandsProjection, devicesProjection, type Projection } from "@uaip/projections";
+import { recordSpans } from "@uaip/telemetry/testing";
 import { createTestHub, type TestHub, waitFor } from "@uaip/testkit";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -255,5 +256,26 @@ describe("projector", () => {
         .where("id", "=", "after-nul")
         .executeTakeFirst(),
     ).toEqual({ id: "after-nul" });
+  });
+});
+
+describe("maintenance spans", () => {
+  it("spans - rebuild and verify are one span each, with their counts", async () => {
+    await using spans = recordSpans();
+    const rebuilt = await rebuildProjection(deps(), devicesProjection);
+    const verified = await verifyProjection(deps(), devicesProjection);
+    expect(spans.named("rebuild devices").map((s) => s.attributes)).toEqual([
+      expect.objectContaining({
+        "uaip.projection": "devices",
+        "uaip.rebuild.events": rebuilt.events,
+        "uaip.rebuild.position": rebuilt.position,
+      }),
+    ]);
+    expect(spans.named("verify devices").map((s) => s.attributes)).toEqual([
+      expect.objectContaining({
+        "uaip.verify.position": verified.position,
+        "uaip.verify.drift": 0,
+      }),
+    ]);
   });
 });

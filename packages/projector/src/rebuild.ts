@@ -1,6 +1,6 @@
 import { streamName } from "@uaip/events";
 import type { Database } from "@uaip/migrations";
-import { databaseSchema } from "@uaip/platform";
+import { databaseSchema, packageTracer, withSpan } from "@uaip/platform";
 import type { Projection } from "@uaip/projections";
 import { sql, type Transaction } from "kysely";
 import { readCheckpoint } from "./checkpoints.ts";
@@ -40,9 +40,32 @@ export type RebuildProgress = (p: {
  * shadow tables while the live ones keep serving, then, holding the live tables' locks for
  * the last few batches, catches up and swaps the shadow tables in atomically. Readers see
  * the old tables or the new ones, never an empty or partial table. The live projector
- * finds the checkpoint moved and carries on from the new one.
+ * finds the checkpoint moved and carries on from the new one. One span (`rebuild devices`)
+ * with the events folded, the position and the swap's duration.
  */
-export async function rebuildProjection(
+export function rebuildProjection(
+  deps: ShadowDeps,
+  projection: Projection,
+  onProgress?: RebuildProgress,
+): Promise<RebuildReport> {
+  return withSpan(
+    packageTracer("@uaip/projector"),
+    `rebuild ${projection.name}`,
+    { attributes: { "uaip.projection": projection.name } },
+    async (span) => {
+      const report = await rebuild(deps, projection, onProgress);
+      span.setAttributes({
+        "uaip.rebuild.events": report.events,
+        "uaip.rebuild.position": report.position,
+        "uaip.rebuild.swap_ms": report.swapMs,
+        "uaip.rebuild.carried_over_rows": report.carriedOver?.rows ?? 0,
+      });
+      return report;
+    },
+  );
+}
+
+async function rebuild(
   deps: ShadowDeps,
   projection: Projection,
   onProgress?: RebuildProgress,

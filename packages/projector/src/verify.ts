@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { streamName } from "@uaip/events";
 import type { Database } from "@uaip/migrations";
-import { databaseSchema } from "@uaip/platform";
+import { databaseSchema, packageTracer, withSpan } from "@uaip/platform";
 import type { Projection } from "@uaip/projections";
 import { sql, type Transaction } from "kysely";
 import { readCheckpoint, readStreamId } from "./checkpoints.ts";
@@ -49,9 +49,32 @@ export interface VerifyReport {
  * belong to the stream is reported as a fault at once (nothing to compare); rows a
  * projection keeps past its stream's retention are carried over and left out of the
  * comparison. While comparing, the live
- * tables are locked in SHARE mode: readers go on, the projector waits (briefly).
+ * tables are locked in SHARE mode: readers go on, the projector waits (briefly). One span
+ * (`verify devices`) with the position, the drift and the tables compared.
  */
-export async function verifyProjection(
+export function verifyProjection(
+  deps: ShadowDeps,
+  projection: Projection,
+  onBatch?: (position: number, applied: number) => void,
+): Promise<VerifyReport> {
+  return withSpan(
+    packageTracer("@uaip/projector"),
+    `verify ${projection.name}`,
+    { attributes: { "uaip.projection": projection.name } },
+    async (span) => {
+      const report = await verify(deps, projection, onBatch);
+      span.setAttributes({
+        "uaip.verify.position": report.position,
+        "uaip.verify.drift": report.drift,
+        "uaip.verify.tables": report.tables.length,
+        ...(report.fault ? { "uaip.verify.fault": report.fault } : {}),
+      });
+      return report;
+    },
+  );
+}
+
+async function verify(
   deps: ShadowDeps,
   projection: Projection,
   onBatch?: (position: number, applied: number) => void,

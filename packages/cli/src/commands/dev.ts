@@ -1,8 +1,9 @@
 import { resolve } from "node:path";
 import { hubParts, startHub } from "@uaip/hub";
 import { ensureLocalServices } from "@uaip/local-services";
+import { startTracing } from "@uaip/telemetry";
 import { Command, Option } from "commander";
-import { cliContext, run, shutdownSignal } from "../context.ts";
+import { cliContext, LoggedError, run, shutdownSignal } from "../context.ts";
 import { otherTerminalExports } from "../dev-exports.ts";
 import { parseParts } from "./start.ts";
 
@@ -17,6 +18,12 @@ export function devCommand(): Command {
       ),
     )
     .addOption(new Option("--only <parts>", `comma-separated parts to run: ${hubParts.join(", ")}`))
+    .addOption(
+      new Option(
+        "--trace",
+        "print every span on stdout (sampling everything unless OTEL_TRACES_SAMPLER says otherwise)",
+      ),
+    )
     .addHelpText(
       "after",
       `
@@ -24,9 +31,17 @@ With nothing configured, uses the services at their default URLs (127.0.0.1, sta
 ports). Any that does not answer is started from this machine's own binaries
 (nats-server, redis-server, initdb/postgres) on a free port, with its data under
 --data-dir, and stopped when the hub exits. Then streams and migrations are applied and
-the hub runs in the foreground with API keys OFF (UAIP_AUTH=on keeps them). Not for production: use \`uaip start\` there.`,
+the hub runs in the foreground with API keys OFF (UAIP_AUTH=on keeps them). Not for production: use \`uaip start\` there.
+
+--trace prints each span as the SDK's console exporter shows it (name, ids, parent,
+attributes, duration); OTEL_EXPORTER_OTLP_ENDPOINT, if set, receives them as well.
+
+Examples:
+  uaip dev
+  uaip dev --trace
+  OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 uaip dev`,
     )
-    .action((opts: { dataDir: string; only?: string }) =>
+    .action((opts: { dataDir: string; only?: string; trace?: boolean }) =>
       run(async () => {
         const parts = parseParts(opts.only);
         const base = cliContext({}, "stdout");
@@ -46,7 +61,14 @@ the hub runs in the foreground with API keys OFF (UAIP_AUTH=on keeps them). Not 
           },
           "stdout",
         );
-        const hub = await startHub(config, logger, parts);
+        await using _tracing = startTracing(config.tracing, logger, {
+          defaultServiceName: "uaip-hub",
+          console: opts.trace ?? false,
+        });
+        const hub = await startHub(config, logger, parts).catch((err: unknown) => {
+          logger.fatal({ err }, "hub failed to start");
+          throw new LoggedError(err);
+        });
         const exports = otherTerminalExports({
           NATS_URL: services.natsUrl,
           DATABASE_URL: services.databaseUrl,

@@ -1,7 +1,8 @@
 import { type HubPart, hubParts, startHub } from "@uaip/hub";
+import { startTracing } from "@uaip/telemetry";
 import { Command, Option } from "commander";
 import { checkHubServices } from "../connections.ts";
-import { cliContext, run, shutdownSignal, UsageError } from "../context.ts";
+import { cliContext, LoggedError, run, shutdownSignal, UsageError } from "../context.ts";
 
 export function parseParts(value: string | undefined): HubPart[] {
   if (!value) return [...hubParts];
@@ -25,12 +26,15 @@ export function startCommand(): Command {
       `
 Applies streams and migrations first (idempotent), then runs until SIGINT/SIGTERM, when it
 finishes the batch in hand and exits. Configuration comes from the environment; see the
-README's table (NATS_URL, DATABASE_URL, REDIS_URL, PORT, UAIP_NAMESPACE, …).
+README's table (NATS_URL, DATABASE_URL, REDIS_URL, PORT, UAIP_NAMESPACE, …). With
+OTEL_EXPORTER_OTLP_ENDPOINT set it sends its traces there (OTLP/HTTP), sampled as
+OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG say.
 
 Examples:
   uaip start
   uaip start --only projectors
-  PORT=9000 uaip start --only api`,
+  PORT=9000 uaip start --only api
+  OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 OTEL_TRACES_SAMPLER_ARG=0.1 uaip start`,
     )
     .action((opts: { only?: string }) =>
       run(async () => {
@@ -38,7 +42,14 @@ Examples:
         // A server logs to stdout, where process managers and `docker logs` look for it.
         const { config, logger } = cliContext({}, "stdout");
         await checkHubServices(config);
-        const hub = await startHub(config, logger, parts);
+        await using _tracing = startTracing(config.tracing, logger, {
+          defaultServiceName: "uaip-hub",
+        });
+        const hub = await startHub(config, logger, parts).catch((err: unknown) => {
+          // Logged once, as JSON with its cause chain, where the hub's other lines go.
+          logger.fatal({ err }, "hub failed to start");
+          throw new LoggedError(err);
+        });
         logger.info({ url: hub.url, parts, namespace: config.namespace }, "hub started");
         const signal = await shutdownSignal();
         logger.info({ signal }, "stopping");

@@ -1,0 +1,3 @@
+export { createSampler } from "./sampler.ts";
+export type { Tracing, TracingOptions } from "./start-tracing.ts";
+export { startTracing } from "./start-tracing.ts";
