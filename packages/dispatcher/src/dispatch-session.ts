@@ -123,6 +123,8 @@ export async function runDispatchSession(
         return;
       case "closed":
         commandsEnded.inc({ command: e.name, outcome: e.state });
+        if (e.state === "expired")
+          d.logger.info({ commandId: e.commandId, command: e.name }, "command expired");
         openCommandsGauge.set(scheduler.openCount);
         return;
       case "failed":

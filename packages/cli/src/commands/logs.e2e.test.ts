@@ -9,7 +9,9 @@ import type { LogReport } from "../log-analysis/log-report.ts";
 import { runUaip } from "../testing/run-uaip.ts";
 
 const bin = fileURLToPath(new URL("../../bin/uaip.js", import.meta.url));
-const fixture = fileURLToPath(new URL("../log-analysis/fixtures/hub-sample.log", import.meta.url));
+const fixture = fileURLToPath(
+  new URL("../log-analysis/fixtures/hub-sample.jsonl", import.meta.url),
+);
 let dir: string;
 
 beforeAll(async () => {
@@ -107,7 +109,7 @@ describe("uaip logs analyze", () => {
     const fromFile = await uaip(["logs", "analyze", fixture, "--json"]);
     expect(fromFile.code).toBe(0);
     const report = JSON.parse(fromFile.stdout) as LogReport;
-    expect(report.lines).toEqual({ total: 52, analyzed: 49, skipped: 3, outsideWindow: 0 });
+    expect(report.lines).toEqual({ total: 53, analyzed: 50, skipped: 3, outsideWindow: 0 });
     expect(report.http.requests).toBe(33);
     const fromStdin = await uaip(["logs", "analyze", "-", "--json"], readFileSync(fixture, "utf8"));
     expect(fromStdin.code).toBe(0);

@@ -65,7 +65,7 @@ export function logsCommand(): Command {
     .command("analyze")
     .summary("Report on a hub log: levels, errors by shape, HTTP, security, projector, dispatcher")
     .description(
-      "Reads the hub's JSON log lines from a file or stdin, streaming in bounded memory, and reports: lines by level; the top errors and warnings grouped by shape (ids, numbers, quoted values replaced); the HTTP status distribution, top routes with latency p50/p95/p99 and the slowest requests (from the access log); security events (401, 403, 429 by key id and client); projector retries and dead letters; dispatcher retries and failed expiries; then recommendations drawn from those figures.",
+      "Reads the hub's JSON log lines from a file or stdin, streaming in bounded memory, and reports: lines by level; the top errors and warnings grouped by shape (ids, numbers, quoted values replaced); the HTTP status distribution, top routes with latency p50/p95/p99 and the slowest requests (from the access log); security events (401, 403, 429 by key id and client); projector retries and dead letters; dispatcher retries, expired commands and failed expiries; then recommendations drawn from those figures.",
     )
     .argument("[file]", "a log file, or - for stdin", "-")
     .option(
@@ -81,8 +81,8 @@ Anything before a line's first "{" is dropped, so the prefixes of \`docker compo
 (hub-1  | {...}) and \`kubectl logs --prefix\` are fine; lines that are not JSON are counted
 and skipped. Latencies come from the access-log line ({"component":"http","msg":"request",
 "route","status","durationMs",...}); the projector's and dispatcher's events are matched by
-their messages. The dispatcher logs expiries only when one cannot be recorded; expired
-commands themselves are events: \`uaip replay --type command.expired\`.
+their messages ("command expired" is logged by the dispatcher that expired the command; the
+events themselves: \`uaip replay --type command.expired\`).
 
 Examples:
   uaip logs analyze hub.log

@@ -10,6 +10,7 @@ export const knownMessages = [
   { kind: "projector.deadLetter", msg: "event rejected" },
   { kind: "projector.stopped", msg: "projector stopped on an error" },
   { kind: "dispatcher.retry", msg: "append failed; retrying" },
+  { kind: "dispatcher.expired", msg: "command expired", component: "dispatcher" },
   { kind: "dispatcher.expiryFailed", msg: "expiry failed", component: "dispatcher" },
   // A delivery step that failed (`${what} failed`): its lane backs off and tries again.
   { kind: "dispatcher.stepFailed", pattern: /^(.+) failed$/, component: "dispatcher" },

@@ -5,7 +5,7 @@ import { parseLogLine } from "./log-record.ts";
 import type { LogReport } from "./log-report.ts";
 
 /** A hand-made hub log (docker compose prefixes, non-JSON lines) with known counts. */
-const fixture = readFileSync(new URL("./fixtures/hub-sample.log", import.meta.url), "utf8");
+const fixture = readFileSync(new URL("./fixtures/hub-sample.jsonl", import.meta.url), "utf8");
 
 function analyze(text: string, since?: string): LogReport {
   const agg = logAggregate({ top: 10, ...(since !== undefined && { since: Date.parse(since) }) });
@@ -22,14 +22,15 @@ describe("logs analyze aggregate", () => {
   const r = analyze(fixture);
 
   it("logs analyze - lines by level, non-JSON lines skipped, prefixes stripped", () => {
-    expect(r.lines).toEqual({ total: 52, analyzed: 49, skipped: 3, outsideWindow: 0 });
+    expect(r.lines).toEqual({ total: 53, analyzed: 50, skipped: 3, outsideWindow: 0 });
     expect(r.window).toEqual({ from: "2026-11-30T10:00:00.000Z", to: "2026-11-30T10:48:00.000Z" });
     expect(r.levels).toEqual({
       trace: 0,
       debug: 1,
-      info: 35,
+      info: 34,
       warn: 9,
-      error: 3,
+      // The delivery errors and the two 5xx access lines.
+      error: 5,
       fatal: 1,
       other: 0,
     });
@@ -132,7 +133,7 @@ describe("logs analyze aggregate", () => {
     });
   });
 
-  it("logs analyze - projector retries and dead letters, dispatcher retries and failed expiries", () => {
+  it("logs analyze - projector retries and dead letters, dispatcher retries, expiries and failed expiries", () => {
     expect(r.projector).toEqual({
       retries: 3,
       unavailable: 1,
@@ -146,6 +147,7 @@ describe("logs analyze aggregate", () => {
     expect(r.dispatcher).toEqual({
       retries: 2,
       failedSteps: 1,
+      expired: 1,
       expiryFailures: 1,
       restarts: 0,
       steps: [
@@ -168,7 +170,7 @@ describe("logs analyze aggregate", () => {
 
   it("logs analyze - --since keeps only the lines at or after it", () => {
     const late = analyze(fixture, "2026-11-30T10:30:00Z");
-    expect(late.lines).toEqual({ total: 52, analyzed: 19, skipped: 3, outsideWindow: 30 });
+    expect(late.lines).toEqual({ total: 53, analyzed: 20, skipped: 3, outsideWindow: 30 });
     expect(late.window.from).toBe("2026-11-30T10:30:00.000Z");
     expect(late.http.statuses).toEqual({ "200": 2, "401": 3, "403": 1, "429": 2, "503": 1 });
     expect(late.projector).toMatchObject({ retries: 0, deadLetters: 1 });

@@ -58,7 +58,7 @@ export function logAggregate(opts: LogAggregateOptions) {
   const securityByStatus = { 401: 0, 403: 0, 429: 0 };
   const projections = new Map<string, { retries: number; deadLetters: number }>();
   const projector = { retries: 0, unavailable: 0, deadLetters: 0, stopped: 0 };
-  const dispatcher = { retries: 0, failedSteps: 0, expiryFailures: 0, restarts: 0 };
+  const dispatcher = { retries: 0, failedSteps: 0, expired: 0, expiryFailures: 0, restarts: 0 };
   const steps = boundedCounter(capacity);
 
   const request = (r: LogRecord, time: number | undefined) => {
@@ -121,6 +121,9 @@ export function logAggregate(opts: LogAggregateOptions) {
         return;
       case "dispatcher.retry":
         dispatcher.retries++;
+        return;
+      case "dispatcher.expired":
+        dispatcher.expired++;
         return;
       case "dispatcher.expiryFailed":
         dispatcher.expiryFailures++;

@@ -68,6 +68,8 @@ export interface LogReport {
   readonly dispatcher: {
     readonly retries: number;
     readonly failedSteps: number;
+    /** Commands the dispatcher expired (their deadline passed before a final answer). */
+    readonly expired: number;
     readonly expiryFailures: number;
     readonly restarts: number;
     readonly steps: readonly { readonly step: string; readonly count: number }[];

@@ -84,7 +84,7 @@ export function reportText(r: LogReport): string {
   );
   section(
     "Dispatcher",
-    `append retries: ${dispatcher.retries}, failed steps (retried): ${dispatcher.failedSteps}, expiries not recorded: ${dispatcher.expiryFailures}, session restarts: ${dispatcher.restarts}${
+    `append retries: ${dispatcher.retries}, failed steps (retried): ${dispatcher.failedSteps}, commands expired: ${dispatcher.expired}, expiries not recorded: ${dispatcher.expiryFailures}, session restarts: ${dispatcher.restarts}${
       dispatcher.steps.length === 0
         ? ""
         : `\n${table(
