@@ -98,19 +98,19 @@ export async function readConsumer(
       return { done: true, value: undefined };
     };
     return {
-      next: async () => {
-        let r: IteratorResult<JsMsg>;
-        try {
-          r = await it.next();
-        } catch (err) {
-          await close();
-          throw err;
-        }
-        if (r.done) return end();
-        const m = r.value;
-        const raw = rawMessage(m, stream);
-        return { done: false, value: new DeliveredEntry(raw, decodeEvent(raw, s), m) };
-      },
+      // One promise per message: the pull's own, mapped (no async wrapper around it).
+      next: () =>
+        it.next().then(
+          (r): IteratorResult<ConsumerEntry> | Promise<IteratorResult<ConsumerEntry>> => {
+            if (r.done) return end();
+            const raw = rawMessage(r.value, stream);
+            return { done: false, value: new DeliveredEntry(raw, decodeEvent(raw, s), r.value) };
+          },
+          async (err: unknown) => {
+            await close();
+            throw err;
+          },
+        ),
       return: end,
     };
   };
