@@ -3,7 +3,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { DeviceEvent, Subjects } from "@uaip/events";
 import { hubMsgIds } from "./hub-msg-id.ts";
-import { appendSpanName, traceHeaders } from "./nats-trace-headers.ts";
+import { appendSpanAttributes, appendSpanName, traceHeaders } from "./nats-trace-headers.ts";
 
 // Looked up per use, not once: a provider registered later (or again, in tests and the
 // benchmark) is the one that records.
@@ -53,13 +53,7 @@ export async function appendEvent(
     appendSpanName(subject),
     {
       kind: SpanKind.PRODUCER,
-      attributes: {
-        "messaging.system": "nats",
-        "messaging.destination.name": subject,
-        "uaip.event.type": event.type,
-        "uaip.event.id": event.id,
-        "uaip.device.id": event.deviceId,
-      },
+      attributes: appendSpanAttributes(subject, event),
     },
     async (span) => {
       try {

@@ -11,6 +11,7 @@ export { deviceSubjects, presenceFilters } from "./device-subjects.ts";
 export type { HubMsgIds } from "./hub-msg-id.ts";
 export { hubMsgId, hubMsgIds, hubSecretBucket, loadHubSecret } from "./hub-msg-id.ts";
 export {
+  appendSpanAttributes,
   appendSpanName,
   extractTraceContext,
   injectTraceContext,

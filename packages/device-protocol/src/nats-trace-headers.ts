@@ -1,5 +1,6 @@
 import { headers, type MsgHdrs } from "@nats-io/transport-node";
 import {
+  type Attributes,
   type Context,
   context,
   isSpanContextValid,
@@ -9,6 +10,7 @@ import {
   type TextMapSetter,
   trace,
 } from "@opentelemetry/api";
+import type { DeviceEvent } from "@uaip/events";
 
 const setter: TextMapSetter<MsgHdrs> = {
   set: (h, key, value) => h.set(key, value),
@@ -97,4 +99,18 @@ export function appendSpanName(subject: string): string {
   if (tokens.length > 2) tokens[2] = "*";
   if (tokens[1] === "command" && tokens.length > 3) tokens[3] = "*";
   return `append ${tokens.join(".")}`;
+}
+
+/** What an append's span says of the event: the same for the hub's appends and a device's. */
+export function appendSpanAttributes(
+  subject: string,
+  event: Pick<DeviceEvent, "type" | "id" | "deviceId">,
+): Attributes {
+  return {
+    "messaging.system": "nats",
+    "messaging.destination.name": subject,
+    "uaip.event.type": event.type,
+    "uaip.event.id": event.id,
+    "uaip.device.id": event.deviceId,
+  };
 }

@@ -1,6 +1,11 @@
 import type { MsgHdrs } from "@nats-io/transport-node";
 import { context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import { appendSpanName, injectTraceContext, tracingRegistered } from "@uaip/device-protocol";
+import {
+  appendSpanAttributes,
+  appendSpanName,
+  injectTraceContext,
+  tracingRegistered,
+} from "@uaip/device-protocol";
 import type { DeviceEvent } from "@uaip/events";
 
 /**
@@ -17,13 +22,7 @@ export function startPublishSpan(
   if (!tracingRegistered()) return undefined;
   const span = trace.getTracer("@uaip/device-sdk").startSpan(appendSpanName(subject), {
     kind: SpanKind.PRODUCER,
-    attributes: {
-      "messaging.system": "nats",
-      "messaging.destination.name": subject,
-      "uaip.event.type": event.type,
-      "uaip.event.id": event.id,
-      "uaip.device.id": event.deviceId,
-    },
+    attributes: appendSpanAttributes(subject, event),
   });
   // An unsampled publish goes without trace headers: nothing downstream would record it, and
   // the hot path saves formatting and sending them.

@@ -1,10 +1,13 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 /** How a child process ended, and everything it wrote. */
 export interface ProcessOutcome {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** With `sampleRss`: the highest resident set seen, in MiB. */
+  readonly peakMiB?: number;
 }
 
 export interface RunToEndOptions {
@@ -14,6 +17,11 @@ export interface RunToEndOptions {
   readonly input?: string;
   /** Killed (SIGKILL) after this long, saying so on its stderr. Default 60 000. */
   readonly timeoutMs?: number;
+  /**
+   * Sample the child's resident set from /proc every 10 ms (VmHWM, the kernel's high-water
+   * mark, and VmRSS) and report the peak: memory tests. Linux only.
+   */
+  readonly sampleRss?: boolean;
 }
 
 /**
@@ -42,17 +50,32 @@ export function runToEnd(
     child.stderr.setEncoding("utf8").on("data", (d: string) => {
       stderr += d;
     });
+    let peakKiB = 0;
+    const sample = opts.sampleRss
+      ? setInterval(() => {
+          try {
+            const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+            const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+            const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+            peakKiB = Math.max(peakKiB, hwm, rss);
+          } catch {
+            // exited between samples
+          }
+        }, 10)
+      : undefined;
     const timer = setTimeout(() => {
       stderr += `\n(killed after ${timeoutMs} ms)`;
       child.kill("SIGKILL");
     }, timeoutMs);
     child.once("error", (err) => {
       clearTimeout(timer);
+      clearInterval(sample);
       reject(err);
     });
     child.once("close", (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      clearInterval(sample);
+      resolve({ code, stdout, stderr, ...(sample ? { peakMiB: peakKiB / 1024 } : {}) });
     });
     child.stdin.end(opts.input ?? "");
   });

@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runToEnd } from "@uaip/local-services";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LogReport } from "../log-analysis/log-report.ts";
 import { runUaip } from "../testing/run-uaip.ts";
@@ -21,46 +21,19 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/**
- * Runs `uaip <args>` with `stdin` piped in, sampling the child's resident set from /proc
- * every 10 ms (VmHWM, the kernel's high-water mark, and VmRSS). Linux only.
- */
-function uaip(
+/** Runs `uaip <args>` with `stdin` piped in, sampling the child's resident set. Linux only. */
+async function uaip(
   args: readonly string[],
   stdin?: string,
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string; peakMiB: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, ...env },
-      stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout?.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr?.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    child.stdin?.end(stdin);
-    let peakKiB = 0;
-    const sample = setInterval(() => {
-      try {
-        const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-        const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-        const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-        peakKiB = Math.max(peakKiB, hwm, rss);
-      } catch {
-        // exited between samples
-      }
-    }, 10);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearInterval(sample);
-      resolve({ code, stdout, stderr, peakMiB: peakKiB / 1024 });
-    });
+  const r = await runToEnd(bin, args, {
+    env: { ...process.env, ...env },
+    ...(stdin !== undefined ? { input: stdin } : {}),
+    sampleRss: true,
+    timeoutMs: 600_000,
   });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, peakMiB: r.peakMiB ?? 0 };
 }
 
 const ROUTES = 40;
@@ -208,7 +181,7 @@ describe("uaip logs analyze", () => {
     expect(capped.code).toBe(0);
     expect(JSON.parse(capped.stdout)).toEqual(report);
     console.log(
-      `logs analyze of ${lines} lines: peak RSS ${r.peakMiB.toFixed(1)} MiB (${idle.peakMiB.toFixed(1)} MiB on the 52-line fixture), ${capped.peakMiB.toFixed(1)} MiB with a capped heap; ${seconds.toFixed(1)} s`,
+      `logs analyze of ${lines} lines: peak RSS ${r.peakMiB.toFixed(1)} MiB (${idle.peakMiB.toFixed(1)} MiB on the 53-line fixture), ${capped.peakMiB.toFixed(1)} MiB with a capped heap; ${seconds.toFixed(1)} s`,
     );
     // Default GC settings spend young-generation headroom (garbage), not retained data.
     expect(r.peakMiB).toBeLessThan(250);
